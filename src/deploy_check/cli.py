@@ -1,0 +1,182 @@
+"""The `deploy-check` command line."""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+from typing import NoReturn
+
+from deploy_check import __version__
+from deploy_check import engine
+from deploy_check import rules
+from deploy_check.errors import Interrupted
+from deploy_check.errors import UsageError
+from deploy_check.options import FAIL_ON
+from deploy_check.options import TIERS
+from deploy_check.options import Options
+from deploy_check.report import FORMATS
+from deploy_check.report import RenderContext
+from deploy_check.report import render
+from deploy_check.report import write_file
+from deploy_check.result import Report
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="deploy-check",
+        description="Check a Flask repository against the Niblit.ai deployment spec, "
+        "build and smoke-test its image, and package the upload zip.",
+    )
+    parser.add_argument("path", nargs="?", default=".", help="the repository (default .)")
+    parser.add_argument("--skip-build", action="store_true", help="lint only (no Docker needed)")
+    parser.add_argument("--skip-smoke", action="store_true", help="build but do not run")
+    parser.add_argument("--tier", choices=sorted(TIERS), help="free (256 MB), pro (512 MB), team (1 GB)")
+    parser.add_argument(
+        "--smoke-path", action="append", metavar="PATHS",
+        help="comma-separated paths that must answer 2xx/3xx (default /)",
+    )
+    parser.add_argument("--timeout", type=_positive_float, help="boot/answer deadline in seconds (default 60)")
+    parser.add_argument("--format", choices=sorted(FORMATS), help="what goes to stdout (default text; github inside Actions)")
+    parser.add_argument("--output", metavar="FILE", help="write that format to FILE instead of stdout")
+    parser.add_argument("--sarif", metavar="FILE", help="also write a SARIF report")
+    parser.add_argument("--json", metavar="FILE", help="also write a JSON report")
+    parser.add_argument("--zip", metavar="FILE", help="write the upload zip there")
+    parser.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails the run (default error)")
+    parser.add_argument("--ignore", action="append", metavar="RULES", help="comma-separated rule ids to ignore")
+    parser.add_argument("--keep-image", action="store_true", help="keep the built image")
+    parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
+    parser.add_argument("--list-rules", action="store_true", help="list every rule id and exit")
+    parser.add_argument("--version", action="version", version=f"deploy-check {__version__}")
+    return parser
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number: {value!r}")
+    return number
+
+
+def _split(values: Sequence[str] | None) -> list[str]:
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def options_from_args(args: argparse.Namespace) -> Options:
+    explicit = set()
+    values: dict[str, object] = {}
+    if args.tier:
+        values["tier"] = args.tier
+        explicit.add("tier")
+    if args.smoke_path:
+        paths = tuple(_split(args.smoke_path))
+        bad = [p for p in paths if not p.startswith("/")]
+        if bad or not paths:
+            raise UsageError(f"--smoke-path: {bad[0] if bad else '(empty)'!r} must start with '/'")
+        values["smoke_paths"] = paths
+        explicit.add("smoke_paths")
+    if args.timeout:
+        values["timeout"] = args.timeout
+        explicit.add("timeout")
+    if args.fail_on:
+        values["fail_on"] = args.fail_on
+        explicit.add("fail_on")
+    ignore = frozenset(_split(args.ignore))
+    unknown = sorted(i for i in ignore if rules.get(i) is None)
+    if unknown:
+        raise UsageError(f"--ignore: unknown rule id {unknown[0]!r} (see --list-rules)")
+    return Options(
+        ignore=ignore,
+        skip_build=args.skip_build,
+        skip_smoke=args.skip_smoke or args.skip_build,
+        zip_path=args.zip,
+        keep_image=args.keep_image,
+        explicit=frozenset(explicit),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        return _main(argv)
+    except UsageError as error:
+        print(f"deploy-check: error: {_one_line(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    except Interrupted as interrupted:
+        print("deploy-check: interrupted; everything it created was removed", file=sys.stderr)
+        return 128 + interrupted.signum
+    except KeyboardInterrupt:
+        print("deploy-check: interrupted; everything it created was removed", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except BrokenPipeError:
+        return 1
+    except Exception as error:  # our own bug: one line, exit 3
+        if os.environ.get("DEPLOY_CHECK_DEBUG"):
+            raise
+        print(
+            f"deploy-check: internal error: {type(error).__name__}: {_one_line(str(error))} "
+            "(please report; set DEPLOY_CHECK_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list_rules:
+        for rule in rules.ALL_RULES.values():
+            print(f"{rule.id:28} {rule.severity.value:8} {rule.short}")
+        return 0
+    if args.explain:
+        rule = rules.get(args.explain)
+        if rule is None:
+            raise UsageError(f"--explain: unknown rule id {args.explain!r} (see --list-rules)")
+        sys.stdout.write(rule.page)
+        return 0
+    options = options_from_args(args)
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    fmt = args.format or ("github" if in_actions else "text")
+    report = engine.check(args.path, options)
+    emit(report, fmt, args)
+    return engine.exit_status(report)
+
+
+def emit(report: Report, fmt: str, args: argparse.Namespace) -> None:
+    """Write the chosen format to stdout or --output, plus any extra report files."""
+    to_tty = args.output is None and sys.stdout.isatty()
+    color = to_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    context = RenderContext(color=color, source_line=report.source_line)
+    if args.json:
+        write_file(args.json, render("json", report, context))
+    if args.sarif:
+        write_file(args.sarif, render("sarif", report, context))
+    output = render(fmt, report, context)
+    if args.output:
+        write_file(args.output, output)
+    else:
+        sys.stdout.write(output)
+        sys.stdout.flush()

@@ -1,0 +1,74 @@
+"""One engine under the CLI, the action and the library: lint, build, smoke, package."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from collections.abc import Iterator
+
+from deploy_check import rules
+from deploy_check.config import load_config
+from deploy_check.errors import UsageError
+from deploy_check.finding import Finding
+from deploy_check.ignores import is_ignored_inline
+from deploy_check.options import Options
+from deploy_check.options import fails
+from deploy_check.project import Project
+from deploy_check.result import Report
+
+
+def open_project(path: str) -> Project:
+    """The repository at `path`, or a UsageError that says why not."""
+    if not os.path.exists(path):
+        raise UsageError(f"{path}: no such directory")
+    if not os.path.isdir(path):
+        raise UsageError(f"{path}: not a directory (give the repository's folder)")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise UsageError(f"{path}: permission denied")
+    return Project(path)
+
+
+def lint(project: Project) -> Iterator[Finding]:
+    """Every static rule's findings, unfiltered."""
+    for module in rules.STATIC_RULES:
+        yield from module.check(project)
+
+
+def check(path: str, options: Options | None = None, *, docker_client: object = None) -> Report:
+    """Run the whole check on the repository at `path` and return its report."""
+    options = options or Options()
+    project = open_project(path)
+    options = options.with_config(load_config(project))
+    report = Report(
+        path=path, tier=options.tier, fail_on=options.fail_on, source_line=project.line
+    )
+    findings = list(lint(project))
+    blocking = any(f.severity.value == "error" and f.rule in _BLOCKS_BUILD for f in findings)
+    if not options.skip_build and not blocking:
+        from deploy_check.runtime import run_runtime
+
+        findings.extend(run_runtime(project, options, report, docker_client))
+    if options.zip_path:
+        from deploy_check.package import package_stage
+
+        findings.extend(package_stage(project, options, report))
+    report.findings = finish(project, findings, options)
+    return report
+
+
+# Without these the image cannot be built at all; building would only repeat them.
+_BLOCKS_BUILD = frozenset({"dockerfile-missing", "requirements-missing"})
+
+
+def finish(project: Project, findings: Iterable[Finding], options: Options) -> list[Finding]:
+    """Drop ignored findings and duplicates; sort deterministically."""
+    kept = {
+        f
+        for f in findings
+        if f.rule not in options.ignore and not is_ignored_inline(project, f)
+    }
+    return sorted(kept, key=Finding.sort_key)
+
+
+def exit_status(report: Report) -> int:
+    """0 when nothing reaches the report's --fail-on threshold, else 1."""
+    return 1 if any(fails(f.severity, report.fail_on) for f in report.findings) else 0

@@ -1,0 +1,134 @@
+"""The checked repository as rules see it: its files, read lazily and once."""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+from collections.abc import Callable
+from typing import Any
+from typing import TypeVar
+
+from deploy_check.walk import FileEntry
+from deploy_check.walk import Tree
+from deploy_check.walk import walk
+
+# Files larger than this are never read for analysis (a 50 MB "app.py" is
+# somebody's data, not code to lint).
+MAX_READ_BYTES = 2 * 1024 * 1024
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedPython:
+    """A parsed module, or the reason it did not parse."""
+
+    path: str
+    tree: ast.Module | None
+    error: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+class Project:
+    """A repository on disk. Paths are repo-relative and '/'-separated."""
+
+    def __init__(self, root: str, tree: Tree | None = None) -> None:
+        self.root = os.path.realpath(root)
+        self.tree = tree if tree is not None else walk(self.root)
+        self._by_path: dict[str, FileEntry] = {f.path: f for f in self.tree.files}
+        self._memo: dict[Any, Any] = {}
+
+    # -- files --------------------------------------------------------------
+    @property
+    def files(self) -> list[FileEntry]:
+        return self.tree.files
+
+    def has(self, path: str) -> bool:
+        return path in self._by_path
+
+    def entry(self, path: str) -> FileEntry | None:
+        return self._by_path.get(path)
+
+    def files_with_suffix(self, *suffixes: str) -> list[str]:
+        return [f.path for f in self.tree.files if f.path.endswith(suffixes)]
+
+    def abspath(self, path: str) -> str:
+        return os.path.join(self.root, *path.split("/"))
+
+    def read_bytes(self, path: str) -> bytes | None:
+        """Contents of an in-tree file of bounded size, else None."""
+        entry = self._by_path.get(path)
+        if entry is None or entry.size > MAX_READ_BYTES:
+            return None
+        full = self.abspath(path)
+        if entry.symlink:
+            real = os.path.realpath(full)
+            if not real.startswith(self.root + os.sep):
+                return None
+            full = real
+        try:
+            flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+            fd = os.open(full, flags)
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read(MAX_READ_BYTES + 1)[:MAX_READ_BYTES]
+        except OSError:
+            return None
+
+    def read_text(self, path: str) -> str | None:
+        """UTF-8 text (BOM stripped, newlines as read), or None if absent/binary/too big."""
+        return self.memo(("text", path), lambda: _decode(self.read_bytes(path)))
+
+    def lines(self, path: str) -> list[str]:
+        """Lines without their endings (CRLF and CR handled); [] if unreadable."""
+        text = self.read_text(path)
+        return text.splitlines() if text is not None else []
+
+    def line(self, path: str, number: int) -> str | None:
+        lines = self.lines(path)
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+    # -- python -------------------------------------------------------------
+    def python_files(self) -> list[str]:
+        return self.files_with_suffix(".py")
+
+    def python(self, path: str) -> ParsedPython:
+        return self.memo(("ast", path), lambda: _parse_python(path, self.read_text(path)))
+
+    def parsed_python(self) -> list[ParsedPython]:
+        """Every readable Python file that parsed."""
+        return [p for p in map(self.python, self.python_files()) if p.tree is not None]
+
+    # -- caching ------------------------------------------------------------
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+
+def _decode(data: bytes | None) -> str | None:
+    if data is None or b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _parse_python(path: str, source: str | None) -> ParsedPython:
+    if source is None:
+        return ParsedPython(path, None, "not readable as UTF-8 text")
+    try:
+        return ParsedPython(path, ast.parse(source, filename=path))
+    except SyntaxError as error:
+        return ParsedPython(
+            path, None, error.msg or "invalid syntax", error.lineno, (error.offset or 0) or None
+        )
+    except (RecursionError, MemoryError):
+        return ParsedPython(path, None, "too deeply nested for the Python parser", 1, 1)
+    except ValueError as error:
+        return ParsedPython(path, None, str(error), 1, 1)

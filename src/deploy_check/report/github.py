@@ -1,0 +1,14 @@
+"""TODO: the github report."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from deploy_check.result import Report
+
+if TYPE_CHECKING:
+    from deploy_check.report import RenderContext
+
+
+def render(report: Report, context: RenderContext) -> str:
+    return json.dumps(report.to_dict(), indent=2) + "\n"

@@ -1,0 +1,64 @@
+"""The outcome of one run: findings plus the build, smoke and package stages."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from deploy_check.finding import Finding
+from deploy_check.finding import Severity
+
+SKIPPED: dict[str, Any] = {"status": "skipped"}
+
+
+def _skipped_build() -> dict[str, Any]:
+    return {"status": "skipped", "seconds": None, "image_size_bytes": None}
+
+
+def _skipped_smoke() -> dict[str, Any]:
+    return {
+        "status": "skipped",
+        "cold_start_seconds": None,
+        "peak_memory_bytes": None,
+        "restart": "skipped",
+    }
+
+
+def _skipped_package() -> dict[str, Any]:
+    return {"status": "skipped", "path": None, "bytes": None, "files": None, "sha256": None}
+
+
+@dataclasses.dataclass
+class Report:
+    """What JSON, SARIF, text and GitHub outputs are rendered from."""
+
+    path: str
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    build: dict[str, Any] = dataclasses.field(default_factory=_skipped_build)
+    smoke: dict[str, Any] = dataclasses.field(default_factory=_skipped_smoke)
+    package: dict[str, Any] = dataclasses.field(default_factory=_skipped_package)
+    tier: str = "free"
+    fail_on: str = "error"
+    # The text of a repository line (for quoting it); not part of any output.
+    source_line: Callable[[str, int], str | None] | None = dataclasses.field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {severity.value: 0 for severity in Severity}
+        for finding in self.findings:
+            counts[finding.severity.value] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "path": self.path,
+            "tier": self.tier,
+            "findings": [finding.to_dict() for finding in self.findings],
+            "counts": self.counts,
+            "build": self.build,
+            "smoke": self.smoke,
+            "package": self.package,
+        }

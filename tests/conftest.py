@@ -1,0 +1,45 @@
+"""Shared fixtures. Docker and act tests never skip in CI (CI=true): they fail."""
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example"
+BROKEN = ROOT / "examples" / "broken"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _unavailable(what: str, how: str) -> None:
+    message = f"{what} is not available: {how}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: these tests must run here)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def docker_client():
+    """A Docker SDK client for a live engine with python:3.12-slim present."""
+    import docker
+
+    try:
+        client = docker.from_env(timeout=300)
+        client.ping()
+        client.images.get("python:3.12-slim")
+    except Exception as error:  # noqa: BLE001 - any failure means "no engine"
+        _unavailable("a Docker engine with python:3.12-slim", f"{error}; run scripts/ensure-docker")
+    return client
+
+
+@pytest.fixture(scope="session")
+def act_binary() -> str:
+    path = shutil.which("act") or str(ROOT / ".venv" / "bin" / "act")
+    try:
+        subprocess.run([path, "--version"], check=True, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as error:
+        _unavailable("the act runner", f"{error}; run scripts/ensure-act")
+    return path
