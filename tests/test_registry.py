@@ -24,5 +24,12 @@ def test_every_contract_rule_exists():
         return
     listed = set(re.findall(r"^- `([a-z-]+)`", CONTRACT.read_text(), re.M))
     listed |= set(re.findall(r" / `([a-z-]+)`", CONTRACT.read_text()))
+    listed |= set(re.findall(r"^- `([a-z-]+)` \(", CONTRACT.read_text(), re.M))
     assert listed, "could not read rule ids from the contract"
     assert listed <= set(rules.ALL_RULES)
+
+
+def test_readme_lists_every_rule():
+    readme = (pathlib.Path(__file__).resolve().parents[1] / "README.md").read_text()
+    missing = [r for r in rules.ALL_RULES if f"[`{r}`](docs/rules/{r}.md)" not in readme]
+    assert not missing

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from deploy_check.cli import main
+from tests.conftest import EXAMPLE
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deploy_check", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["/no/such/dir", "--skip-build"],
+        [__file__, "--skip-build"],
+        ["--tier", "gold"],
+        ["--fail-on", "sometimes"],
+        ["--timeout", "-3"],
+        ["--timeout", "abc"],
+        ["--smoke-path", "health"],
+        ["--ignore", "no-such-rule"],
+        ["--explain", "no-such-rule"],
+        ["--no-such-flag"],
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stdout == ""
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("deploy-check ")
+
+
+def test_explain_prints_the_rule_page(capsys):
+    assert main(["--explain", "database-path"]) == 0
+    assert capsys.readouterr().out.startswith("# database-path")
+
+
+def test_json_to_output_file(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    status = main([str(EXAMPLE), "--skip-build", "--format", "json", "--output", str(out)])
+    assert capsys.readouterr().out == ""
+    report = json.loads(out.read_text())
+    assert report["version"] == 1
+    assert set(report) >= {"path", "findings", "counts", "build", "smoke", "package"}
+    assert status == (1 if report["counts"]["error"] else 0)
+
+
+def test_extra_report_files(tmp_path):
+    result = run(str(EXAMPLE), "--skip-build", "--json", str(tmp_path / "r.json"), "--sarif", str(tmp_path / "r.sarif"))
+    assert result.returncode in (0, 1)
+    assert json.loads((tmp_path / "r.json").read_text())["version"] == 1
+    assert json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_fail_on_never_exits_zero(tmp_path):
+    (tmp_path / "app.py").write_text("print('no flask here')\n")
+    assert main([str(tmp_path), "--skip-build", "--fail-on", "never", "--format", "json"]) == 0
+    assert main([str(tmp_path), "--skip-build", "--format", "json"]) == 1
