@@ -1,14 +1,87 @@
-"""TODO: dockerfile-cmd."""
+"""The Dockerfile's CMD is not the template's exec-form gunicorn command for `app:app`.
+
+## Why it breaks on Niblit
+Niblit starts the app with the template's command: gunicorn, two workers,
+serving the `app` object of `app.py`. A shell-form CMD runs under `/bin/sh`,
+which does not pass on the stop signal, so redeploys kill the app hard; another
+server (`flask run`, `python app.py`) is a development server; another module or
+object (`wsgi:app`, `app:create_app()`) is not what the spec promises; an
+ENTRYPOINT changes what runs altogether. (The `--bind` value is checked by
+`dockerfile-port`.)
+
+## How to fix
+Use exactly:
+
+    CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]
+
+and make `app.py` define `app = Flask(__name__)`.
+
+## Example
+Bad:
+
+```dockerfile
+CMD python app.py
+```
+
+Good:
+
+```dockerfile
+CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]
+```
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.parsing import dockerfile
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("dockerfile-cmd", severity="error", doc=__doc__)
+_EXPECTED = ["gunicorn", "--workers", "2", "app:app"]
+_TEMPLATE = '["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]'
 
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    parsed = dockerfile.parse(project)
+    if parsed is None or parsed.error or not parsed.instructions:
+        return
+    for entrypoint in parsed.of("ENTRYPOINT"):
+        yield RULE.finding(
+            "ENTRYPOINT changes what Niblit runs: the template has none",
+            entrypoint.location(),
+            hint=f"remove the ENTRYPOINT and use CMD {_TEMPLATE}",
+        )
+    cmd = dockerfile.final_command(parsed)
+    if cmd is None:
+        yield RULE.finding(
+            "no CMD: the container would not start the app",
+            Location(dockerfile.PATH, parsed.last_line()),
+            hint=f"end the Dockerfile with CMD {_TEMPLATE}",
+        )
+        return
+    words = dockerfile.command_words(cmd)
+    if not cmd.json:
+        yield RULE.finding(
+            "shell-form CMD: it runs under /bin/sh, which does not pass the stop signal to gunicorn",
+            cmd.location(),
+            hint=f"use the exec (JSON) form: CMD {_TEMPLATE}",
+        )
+    if not words:
+        return
+    if "gunicorn" not in words[0]:
+        yield RULE.finding(
+            f"CMD runs {words[0]!r}, not gunicorn: Niblit runs the app with gunicorn",
+            cmd.location(),
+            hint=f"use CMD {_TEMPLATE}",
+        )
+        return
+    _, rest = dockerfile.split_bind(words)
+    if rest != _EXPECTED:
+        yield RULE.finding(
+            f"CMD differs from the template: found {' '.join(rest)!r}, expected {' '.join(_EXPECTED)!r} (plus --bind)",
+            cmd.location(),
+            hint=f"use CMD {_TEMPLATE}",
+        )

@@ -1,14 +1,179 @@
-"""TODO: dockerfile-template."""
+"""The Dockerfile drifts from the spec's template (other than FROM, ENV, EXPOSE and CMD).
+
+## Why it breaks on Niblit
+The spec says to use its Dockerfile exactly. Each template line has a job:
+`WORKDIR /app` is where gunicorn finds `app.py`; copying `requirements.txt`
+first and installing with `--no-cache-dir` keeps builds cached and the image
+small; `COPY . .` ships the code; `RUN mkdir -p /data` creates the mount point
+of the persistent volume. A missing or altered line breaks one of those; an
+extra line (a `RUN apt-get ...`, a `USER`, a second stage) is something
+Niblit's builder was not promised and may not allow.
+`FROM`, the three ENV lines, `EXPOSE` and `CMD` have rules of their own
+(`dockerfile-base-image`, `dockerfile-env`, `dockerfile-port`, `dockerfile-cmd`).
+
+A missing or altered template instruction is an error; an extra one is a
+warning. Whitespace, comments, line continuations and `COPY . /app` versus
+`COPY . .` (the same thing under `WORKDIR /app`) do not count as drift.
+
+## How to fix
+Use the template as it is; put setup your app needs in Python (for example,
+create folders under /data at start-up).
+
+## Example
+Bad:
+
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY . .
+RUN pip install -r requirements.txt
+```
+
+Good:
+
+```dockerfile
+FROM python:3.12-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN mkdir -p /data
+```
+"""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.finding import Severity
+from deploy_check.parsing import dockerfile
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("dockerfile-template", severity="error", doc=__doc__)
 
+TEMPLATE = (
+    "WORKDIR /app",
+    "COPY requirements.txt .",
+    "RUN pip install --no-cache-dir -r requirements.txt",
+    "COPY . .",
+    "RUN mkdir -p /data",
+)
+_TEMPLATE_ENV = frozenset({"PORT", "FLASK_ENV", "DATABASE_PATH"})
+_WORKDIR_ALIASES = {".", "./", "/app", "/app/"}
+
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    parsed = dockerfile.parse(project)
+    if parsed is None:
+        return
+    if parsed.error:
+        yield RULE.finding(
+            f"the Dockerfile does not parse: {parsed.error}",
+            Location(dockerfile.PATH, 1),
+            hint="start from the spec's template",
+        )
+        return
+    found = list(_comparable(parsed))
+    keys = [key for key, _ in found]
+    matcher = difflib.SequenceMatcher(a=TEMPLATE, b=keys, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        expected = list(TEMPLATE[a0:a1])
+        actual = found[b0:b1]
+        altered, missing, extra = _pair(expected, actual)
+        for want, (key, instruction) in altered:
+            yield RULE.finding(
+                f"`{key}` differs from the template's `{want}`",
+                instruction.location(),
+                hint=f"use `{want}` as in the template",
+            )
+        where = _line_after(parsed, found[b0 - 1][1].end_line if b0 > 0 else 0)
+        for want in missing:
+            yield RULE.finding(
+                f"the template's `{want}` is missing",
+                Location(dockerfile.PATH, where),
+                hint=f"add `{want}` here, in the template's order",
+            )
+        for key, instruction in extra:
+            yield RULE.finding(
+                f"`{key}` is not in the template",
+                instruction.location(),
+                hint="remove it: Niblit builds the template as it is",
+                severity=Severity.WARNING,
+            )
+
+
+Found = tuple[str, dockerfile.Instruction]
+
+
+def _pair(expected: list[str], actual: list[Found]) -> tuple[list[tuple[str, Found]], list[str], list[Found]]:
+    """Pair template lines with found ones of the same instruction (altered); the rest
+    are missing (template lines) or extra (found ones)."""
+    altered: list[tuple[str, Found]] = []
+    missing: list[str] = []
+    remaining = list(actual)
+    for want in expected:
+        keyword = want.split()[0]
+        match = next((item for item in remaining if item[0].split()[0] == keyword), None)
+        if match is None:
+            missing.append(want)
+        else:
+            remaining.remove(match)
+            altered.append((want, match))
+    return altered, missing, remaining
+
+
+def _line_after(parsed: dockerfile.ParsedDockerfile, line: int) -> int:
+    """The first instruction after `line`: where a missing template line belongs."""
+    for instruction in parsed.instructions:
+        if instruction.line > line:
+            return instruction.line
+    return parsed.last_line()
+
+
+def _comparable(parsed: dockerfile.ParsedDockerfile) -> Iterator[tuple[str, dockerfile.Instruction]]:
+    """The instructions this rule owns, as canonical keys, in file order."""
+    final_cmd = dockerfile.final_command(parsed)
+    first_from = True
+    for instruction in parsed.instructions:
+        cmd = instruction.cmd
+        if cmd == "FROM":
+            if not first_from:
+                yield f"FROM {' '.join(instruction.value)} (a second build stage)", instruction
+            first_from = False
+        elif cmd == "ENV":
+            for key, value in dockerfile.env_pairs(instruction):
+                if key not in _TEMPLATE_ENV:
+                    yield f"ENV {key}=…", instruction  # never echo values: they may be secrets
+        elif cmd in ("EXPOSE", "ENTRYPOINT"):
+            continue
+        elif cmd == "CMD":
+            if instruction is not final_cmd:
+                yield "CMD (an earlier CMD that never runs)", instruction
+        else:
+            yield canonical(instruction), instruction
+
+
+def canonical(instruction: dockerfile.Instruction) -> str:
+    """A key under which equivalent spellings compare equal."""
+    cmd = instruction.cmd
+    if cmd == "WORKDIR":
+        path = " ".join(instruction.value)
+        return f"WORKDIR {path.rstrip('/') or '/'}"
+    if cmd in ("COPY", "ADD") and instruction.value:
+        *sources, dest = instruction.value
+        sources = [_strip_dot_slash(s) for s in sources]
+        dest = "." if dest in _WORKDIR_ALIASES else dest
+        return " ".join([cmd, *instruction.flags, *sources, dest])
+    words = " ".join(instruction.value).split()
+    return " ".join([cmd, *instruction.flags, *words])
+
+
+def _strip_dot_slash(source: str) -> str:
+    if source in ("./", "."):
+        return "."
+    return source[2:] if source.startswith("./") else source

@@ -1,0 +1,1 @@
+"""Parsers shared by several rules, each cached per project."""

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import pytest
+
+from deploy_check.finding import Severity
+from deploy_check.project import Project
+from deploy_check.rules import dockerfile_base_image
+from deploy_check.rules import dockerfile_cmd
+from deploy_check.rules import dockerfile_env
+from deploy_check.rules import dockerfile_missing
+from deploy_check.rules import dockerfile_port
+from deploy_check.rules import dockerfile_template
+from tests.rules.helpers import make_repo
+from tests.rules.helpers import places
+
+TEMPLATE = """FROM python:3.12-slim
+
+WORKDIR /app
+
+# Install dependencies first (better caching)
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+# Copy application code
+COPY . .
+
+# Create data directory for persistent storage
+RUN mkdir -p /data
+
+# Environment variables
+ENV PORT=5000
+ENV FLASK_ENV=production
+ENV DATABASE_PATH=/data/app.db
+
+EXPOSE 5000
+
+# Run with gunicorn for production
+CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]
+"""
+ALL = [dockerfile_base_image, dockerfile_cmd, dockerfile_env, dockerfile_missing, dockerfile_port, dockerfile_template]
+
+
+def findings(tmp_path, text):
+    make_repo(tmp_path, {"Dockerfile": text})
+    result = []
+    for module in ALL:
+        result.extend(places(module, tmp_path))
+    return sorted(result, key=lambda t: (t[2] or 0, t[0]))
+
+
+def replaced(old: str, new: str) -> str:
+    assert old in TEMPLATE
+    return TEMPLATE.replace(old, new)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEMPLATE,
+        "\ufeff" + TEMPLATE,
+        TEMPLATE.replace("\n", "\r\n"),
+        replaced("RUN pip install --no-cache-dir -r requirements.txt", "RUN pip install \\\n    --no-cache-dir \\\n    -r requirements.txt"),
+        replaced("ENV PORT=5000\nENV FLASK_ENV=production\nENV DATABASE_PATH=/data/app.db", "ENV PORT=5000 FLASK_ENV=production DATABASE_PATH=/data/app.db"),
+        replaced("ENV PORT=5000", "ENV PORT 5000"),
+        replaced('ENV FLASK_ENV=production', 'ENV FLASK_ENV="production"'),
+        replaced("COPY . .", "COPY . /app"),
+        replaced("COPY . .", "COPY ./ ./"),
+        replaced("WORKDIR /app", "workdir /app/"),
+        replaced("EXPOSE 5000", "EXPOSE 5000/tcp"),
+        replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000"', 'CMD [ "gunicorn" , "--bind" , "0.0.0.0:5000"'),
+    ],
+)
+def test_template_variants_are_clean(tmp_path, text):
+    assert findings(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (replaced("FROM python:3.12-slim", "FROM python:3.11-slim"), [("dockerfile-base-image", 1)]),
+        (replaced("FROM python:3.12-slim", "FROM --platform=linux/amd64 python:3.12-slim"), [("dockerfile-base-image", 1)]),
+        (replaced("EXPOSE 5000", "EXPOSE 8000"), [("dockerfile-port", 20)]),
+        (replaced("EXPOSE 5000\n", ""), [("dockerfile-port", 22)]),
+        (replaced('"0.0.0.0:5000"', '"127.0.0.1:5000"'), [("dockerfile-port", 23)]),
+        (replaced('"--bind", "0.0.0.0:5000", ', ""), [("dockerfile-port", 23)]),
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn --bind 0.0.0.0:$PORT --workers 2 app:app"), [("dockerfile-cmd", 23)]),
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn --bind 0.0.0.0:8080 --workers 2 app:app"), [("dockerfile-cmd", 23), ("dockerfile-port", 23)]),
+        (replaced('"app:app"', '"wsgi:app"'), [("dockerfile-cmd", 23)]),
+        (replaced('"2"', '"4"'), [("dockerfile-cmd", 23)]),
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', 'CMD ["python", "app.py"]'), [("dockerfile-cmd", 23)]),
+        (replaced("EXPOSE 5000\n", 'EXPOSE 5000\nENTRYPOINT ["sh", "-c"]\n'), [("dockerfile-cmd", 21)]),
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]\n', ""), [("dockerfile-cmd", 20)]),
+        (replaced("ENV DATABASE_PATH=/data/app.db", "ENV DATABASE_PATH=./app.db"), [("dockerfile-env", 18)]),
+        (replaced("ENV FLASK_ENV=production\n", ""), [("dockerfile-env", 19)]),
+        (replaced("RUN mkdir -p /data\n", ""), [("dockerfile-template", 15)]),
+        (replaced("RUN pip install --no-cache-dir -r requirements.txt", "RUN pip install -r requirements.txt"), [("dockerfile-template", 7)]),
+        (replaced("WORKDIR /app", "WORKDIR /src"), [("dockerfile-template", 3)]),
+        (replaced("RUN mkdir -p /data", "RUN mkdir -p /data\nRUN apt-get update"), [("dockerfile-template", 14)]),
+        (replaced("ENV PORT=5000", "ENV PORT=5000 SECRET_KEY=abc"), [("dockerfile-template", 16)]),
+        ("FROM python:3.12-slim AS build\nRUN true\n" + TEMPLATE, [("dockerfile-template", 2), ("dockerfile-template", 3)]),
+    ],
+)
+def test_each_drift_is_reported_once_on_its_line(tmp_path, text, expected):
+    assert [(rule, line) for rule, _, line in findings(tmp_path, text)] == expected
+
+
+def test_extra_instruction_is_a_warning_missing_is_an_error(tmp_path):
+    make_repo(tmp_path, {"Dockerfile": replaced("RUN mkdir -p /data", "USER nobody")})
+    severities = sorted(f.severity for f in dockerfile_template.check(Project(str(tmp_path))))
+    assert severities == sorted([Severity.ERROR, Severity.WARNING])
+
+
+def test_reordered_copy_is_reported(tmp_path):
+    text = replaced(
+        "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n\n# Copy application code\nCOPY . .",
+        "COPY . .\nRUN pip install --no-cache-dir -r requirements.txt",
+    )
+    result = findings(tmp_path, text)
+    assert result and {rule for rule, _, _ in result} == {"dockerfile-template"}
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n", "FROM\n", "RUN <<EOF\nx\nEOF\n", "\x00\x01binary"])
+def test_degenerate_dockerfiles_never_crash(tmp_path, text):
+    result = findings(tmp_path, text)
+    assert all(rule.startswith("dockerfile-") for rule, _, _ in result)
+
+
+def test_empty_dockerfile_is_a_template_error(tmp_path):
+    assert ("dockerfile-template", "Dockerfile", 1) in findings(tmp_path, "# nothing\n")
+
+
+def test_missing_dockerfile(tmp_path):
+    make_repo(tmp_path, {"app.py": "", "docker/Dockerfile.prod": TEMPLATE})
+    assert places(dockerfile_missing, tmp_path) == [("dockerfile-missing", "Dockerfile", None)]
+    hint = next(dockerfile_missing.check(Project(str(tmp_path)))).hint
+    assert "docker/Dockerfile.prod" in hint
+
+
+def test_base_image_column_points_at_the_image(tmp_path):
+    make_repo(tmp_path, {"Dockerfile": replaced("FROM python:3.12-slim", "FROM  python:3.9")})
+    finding = next(dockerfile_base_image.check(Project(str(tmp_path))))
+    assert (finding.line, finding.column, finding.end_column) == (1, 7, 17)
