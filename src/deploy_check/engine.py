@@ -38,6 +38,7 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     options = options or Options()
     project = open_project(path)
     options = options.with_config(load_config(project))
+    project.storage_limit = options.storage_limit  # for upload-size
     report = Report(
         path=path, tier=options.tier, fail_on=options.fail_on, source_line=project.line
     )

@@ -16,6 +16,15 @@ from deploy_check.walk import walk
 # somebody's data, not code to lint).
 MAX_READ_BYTES = 2 * 1024 * 1024
 
+# A parsed module nested deeper than this is treated as unparseable: rules walk
+# trees with recursive ast.NodeVisitors (two or three frames a level), which
+# raise RecursionError near 1,000 frames. Real code stays far below 100 levels.
+MAX_AST_DEPTH = 200
+
+# The free tier's storage, the default for upload-size; the engine sets
+# `project.storage_limit` from the chosen tier.
+DEFAULT_STORAGE_LIMIT = 1024**3
+
 T = TypeVar("T")
 
 
@@ -38,6 +47,8 @@ class Project:
         self.tree = tree if tree is not None else walk(self.root)
         self._by_path: dict[str, FileEntry] = {f.path: f for f in self.tree.files}
         self._memo: dict[Any, Any] = {}
+        # Bytes of storage the tier allows (set by the engine from Options).
+        self.storage_limit: int = DEFAULT_STORAGE_LIMIT
 
     # -- files --------------------------------------------------------------
     @property
@@ -123,12 +134,33 @@ def _parse_python(path: str, source: str | None) -> ParsedPython:
     if source is None:
         return ParsedPython(path, None, "not readable as UTF-8 text")
     try:
-        return ParsedPython(path, ast.parse(source, filename=path))
+        module = ast.parse(source, filename=path)
     except SyntaxError as error:
         return ParsedPython(
             path, None, error.msg or "invalid syntax", error.lineno, (error.offset or 0) or None
         )
     except (RecursionError, MemoryError):
         return ParsedPython(path, None, "too deeply nested for the Python parser", 1, 1)
-    except ValueError as error:
+    except ValueError as error:  # e.g. "source code string cannot contain null bytes"
         return ParsedPython(path, None, str(error), 1, 1)
+    deep = _too_deep(module)
+    if deep is not None:
+        return ParsedPython(
+            path,
+            None,
+            f"nested more than {MAX_AST_DEPTH} levels deep: too deep to analyse",
+            getattr(deep, "lineno", 1),
+            getattr(deep, "col_offset", 0) + 1,
+        )
+    return ParsedPython(path, module)
+
+
+def _too_deep(module: ast.Module) -> ast.AST | None:
+    """The first node nested deeper than MAX_AST_DEPTH, found without recursion."""
+    stack: list[tuple[ast.AST, int]] = [(module, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_AST_DEPTH:
+            return node
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None

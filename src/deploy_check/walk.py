@@ -1,7 +1,8 @@
 """Walk a repository the way it will be uploaded, without trusting it.
 
 Never follows a symlink out of the repository, never descends into what the
-upload leaves out (.git, venv, node_modules, ...), never reads file contents.
+upload leaves out (.git, venv, node_modules, any virtualenv, ...), never reads
+file contents.
 """
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import stat
 SKIPPED_DIRS = frozenset({".git", "venv", ".venv", "node_modules", "__pycache__"})
 SKIPPED_TOP_DIRS = frozenset({"data"})
 MAX_DEPTH = 256
+# A directory holding this file is a virtualenv whatever its name (`env/`,
+# `myenv/`): never uploaded, never walked (it can hold 10,000s of files).
+VENV_MARKER = "pyvenv.cfg"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,10 +39,38 @@ class Tree:
     special_files: list[str] = dataclasses.field(default_factory=list)
     unreadable: list[str] = dataclasses.field(default_factory=list)
     too_deep: list[str] = dataclasses.field(default_factory=list)
+    # Additive: directories skipped because they hold pyvenv.cfg (also in skipped_dirs).
+    virtualenvs: list[str] = dataclasses.field(default_factory=list)
+    # Additive: in-tree symlinks that dangle or loop (nothing to upload).
+    broken_symlinks: list[str] = dataclasses.field(default_factory=list)
+    # Additive: entries whose name is not valid UTF-8, shown with \xNN escapes;
+    # left out (no zip tool or report can name them faithfully).
+    bad_names: list[str] = dataclasses.field(default_factory=list)
 
 
 def _inside(root_real: str, target: str) -> bool:
     return target == root_real or target.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _valid_name(name: str) -> bool:
+    # os.scandir decodes undecodable bytes as lone surrogates; such a str cannot
+    # be printed, JSON-encoded as UTF-8 or stored in a zip faithfully.
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _display(rel: str) -> str:
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _is_virtualenv(directory: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(directory, VENV_MARKER)).st_mode)
+    except OSError:
+        return False
 
 
 def walk(root: str) -> Tree:
@@ -57,6 +89,9 @@ def walk(root: str) -> Tree:
         subdirs: list[tuple[str, str, int]] = []
         for entry in children:
             rel = prefix + entry.name
+            if not _valid_name(entry.name):
+                tree.bad_names.append(_display(rel))
+                continue
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError:
@@ -69,6 +104,9 @@ def walk(root: str) -> Tree:
                     tree.skipped_dirs.append(rel)
                 elif depth + 1 >= MAX_DEPTH:
                     tree.too_deep.append(rel)
+                elif _is_virtualenv(entry.path):
+                    tree.skipped_dirs.append(rel)
+                    tree.virtualenvs.append(rel)
                 else:
                     subdirs.append((entry.path, rel + "/", depth + 1))
             elif stat.S_ISREG(st.st_mode):
@@ -83,8 +121,8 @@ def walk(root: str) -> Tree:
 def _symlink(tree: Tree, root_real: str, full: str, rel: str) -> None:
     try:
         target = os.path.realpath(full)
-    except (OSError, RuntimeError):
-        tree.escaping_symlinks.append(rel)
+    except (OSError, RuntimeError, ValueError):  # a loop on some Pythons
+        tree.broken_symlinks.append(rel)
         return
     if not _inside(root_real, target):
         tree.escaping_symlinks.append(rel)
@@ -92,7 +130,7 @@ def _symlink(tree: Tree, root_real: str, full: str, rel: str) -> None:
     try:
         st = os.stat(target)
     except OSError:  # dangling or a loop
-        tree.escaping_symlinks.append(rel)
+        tree.broken_symlinks.append(rel)
         return
     if stat.S_ISREG(st.st_mode):
         tree.files.append(FileEntry(rel, st.st_size, symlink=True))

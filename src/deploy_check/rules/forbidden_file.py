@@ -1,14 +1,130 @@
-"""TODO: forbidden-file."""
+"""Something the upload must not contain is in the repository; it is left out of the zip.
+
+## Why it breaks on Niblit
+The spec forbids `node_modules/`, `__pycache__/`, `.git/`, `venv/` and
+`.venv/` in the upload, and its zip command leaves out `*.pyc`, `.git*`,
+`venv/`, `.venv/` and `data/`. They are machine-specific or huge (a
+virtualenv's compiled packages do not run in the image, which installs
+`requirements.txt` itself) and `data/` is your local copy of the persistent
+disk: uploading it would not restore it. deploy-check's zip leaves them out
+too and says so here, so nothing disappears silently. A directory holding
+`pyvenv.cfg` is a virtualenv whatever its name.
+
+Also reported, each left out of the zip: symlinks that point outside the
+repository (never followed: the zip must not carry files from your machine),
+dangling or looping symlinks, FIFOs, sockets and devices, entries that
+cannot be read, file names that are not valid UTF-8, and directories nested
+deeper than the walk goes. The first 20 are listed, then a count.
+
+The repository's own top-level `.git/` is not reported: every checkout has
+one and the zip always leaves it out. A nested `.git/` (an embedded
+repository) is.
+
+## How to fix
+Delete them from the repository and list them in `.gitignore`; keep the
+virtualenv outside the project folder or name it `venv`/`.venv`; replace an
+outside symlink with the file itself.
+
+## Example
+Bad:
+```text
+app.py
+venv/
+__pycache__/app.cpython-312.pyc
+```
+Good (`.gitignore`):
+```text
+venv/
+__pycache__/
+*.pyc
+```
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("forbidden-file", severity="warning", doc=__doc__)
 
+# Per-path findings (symlinks, FIFOs, ...) beyond this become one summary.
+MAX_LISTED = 20
+
+_DIR_KINDS = {
+    "node_modules": ("node_modules/", "installed JavaScript packages"),
+    "__pycache__": ("__pycache__/", "Python bytecode caches"),
+    "venv": ("venv/", "a virtualenv"),
+    ".venv": (".venv/", "a virtualenv"),
+    ".git": (".git/", "an embedded Git repository"),
+    "data": ("data/", "local data (Niblit's /data disk is not filled from the zip)"),
+}
+
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    tree = project.tree
+    groups: dict[str, list[str]] = {}
+    virtualenvs = set(tree.virtualenvs)
+    for path in tree.skipped_dirs:
+        name = path.rsplit("/", 1)[-1]
+        if path == ".git":
+            continue  # the checkout's own metadata: always there, always left out
+        key = "virtualenv" if path in virtualenvs and name not in _DIR_KINDS else name
+        groups.setdefault(key, []).append(path)
+    for key in sorted(groups):
+        paths = groups[key]
+        label, what = _DIR_KINDS.get(key, ("a virtualenv directory", "a virtualenv (has pyvenv.cfg)"))
+        yield _group_finding(label, what, paths, directories=True)
+    pyc = [f.path for f in tree.files if f.path.endswith(".pyc")]
+    if pyc:
+        yield _group_finding("*.pyc", "compiled Python files", pyc, directories=False)
+    yield from _one_by_one(project)
+
+
+def _group_finding(label: str, what: str, paths: list[str], *, directories: bool) -> Finding:
+    unit = "director" + ("ies" if len(paths) != 1 else "y") if directories else (
+        "files" if len(paths) != 1 else "file"
+    )
+    more = f" ({len(paths)} {unit}, first {paths[0]})" if len(paths) > 1 else ""
+    return RULE.finding(
+        f"{label} in the repository: {what}{more}; left out of the upload zip",
+        at=Location(paths[0]),
+        hint="delete it and add it to .gitignore; the image installs what requirements.txt lists",
+    )
+
+
+_SINGLE = (
+    ("escaping_symlinks", "symlink points outside the repository: not followed, left out of the zip",
+     "replace the link with the file itself"),
+    ("broken_symlinks", "symlink is dangling or loops: left out of the zip",
+     "delete the link or point it at a file inside the repository"),
+    ("special_files", "not a regular file (FIFO, socket or device): left out of the zip",
+     "delete it"),
+    ("unreadable", "cannot be read: not checked, left out of the zip",
+     "fix its permissions or delete it"),
+    ("too_deep", "directory nested too deep: not checked, left out of the zip",
+     "flatten the directory structure"),
+    ("bad_names", "file name is not valid UTF-8: not checked, left out of the zip",
+     "rename it with UTF-8 characters"),
+)
+
+
+def _one_by_one(project: Project) -> Iterator[Finding]:
+    shown = 0
+    hidden = 0
+    for attribute, message, hint in _SINGLE:
+        for path in getattr(project.tree, attribute, ()):
+            if shown < MAX_LISTED:
+                shown += 1
+                yield RULE.finding(message, at=Location(path), hint=hint)
+            else:
+                hidden += 1
+    if hidden:
+        yield RULE.finding(
+            f"{hidden} more symlinks, special or unreadable entries not listed: "
+            "left out of the zip",
+            at=Location(None),
+            hint="list them with `find . -type l -o ! -type f ! -type d`",
+        )

@@ -1,9 +1,46 @@
-"""TODO: hardcoded-secret."""
+"""A secret key, password or API token is written literally in code or config.
+
+## Why it breaks on Niblit
+Everything in the upload zip ships with the app: a literal `SECRET_KEY`
+lets anyone who has the code forge Flask session cookies (log in as any
+user), and a provider key or password in the code is as good as published.
+The spec says: no secret keys or API tokens in code. A placeholder such as
+`"change-me"` or `"dev"` counts too: deployed, it is a fixed, public key.
+So does a literal fallback (`os.environ.get("SECRET_KEY", "dev")`): if the
+variable is ever missing, the app silently runs with the public key.
+
+Found by Python's AST (secret-named assignments, `app.config[...]`,
+`app.config.update(...)`, keyword arguments, dict keys, environment reads
+with literal defaults) and by detect-secrets' provider formats (AWS, private
+keys, GitHub, Slack, Stripe, OpenAI, JWT, `user:password@` URLs, ...) in every
+text file of the upload. The message names the kind of secret, never its
+value. `# pragma: allowlist secret` on the line silences it, as in
+detect-secrets; so does `# deploy-check: ignore[hardcoded-secret]`.
+
+## How to fix
+Read the secret from the environment and fail loudly when it is missing;
+set it in Niblit's environment settings. Rotate any real key that was
+committed: it is in the Git history.
+
+## Example
+Bad:
+```python
+app.secret_key = "dev"
+app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "change-me")
+```
+Good:
+```python
+app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+```
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.parsing.secrets import SecretHit
+from deploy_check.parsing.secrets import find_secrets
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
@@ -11,4 +48,36 @@ RULE = Rule("hardcoded-secret", severity="error", doc=__doc__)
 
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    for hit in find_secrets(project):
+        yield RULE.finding(
+            _message(hit),
+            at=Location(hit.path, hit.line, hit.column, hit.end_line, hit.end_column),
+            hint=_hint(hit),
+        )
+
+
+def _message(hit: SecretHit) -> str:
+    if hit.env_fallback:
+        return (
+            f"{hit.kind}: when the variable is unset the app runs with a key that "
+            "ships in the upload"
+        )
+    return f"{hit.kind} in the upload: anyone with the zip or the repository can read it"
+
+
+def _hint(hit: SecretHit) -> str:
+    if hit.env_fallback:
+        return (
+            "drop the default so a missing variable fails at startup "
+            '(os.environ["NAME"]), and set the variable in Niblit\'s environment settings'
+        )
+    if hit.kind.startswith("Flask SECRET_KEY"):
+        return (
+            'use app.config["SECRET_KEY"] = os.environ["SECRET_KEY"] and set a random value '
+            "(python -c 'import secrets; print(secrets.token_hex(32))') in Niblit's "
+            "environment settings"
+        )
+    return (
+        "read it from the environment (os.environ[...]) and set it in Niblit's "
+        "environment settings; rotate it, since it is in the Git history"
+    )

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import pathlib
+import time
+
+import pytest
+
+from deploy_check.parsing.secrets import find_secrets
+from deploy_check.parsing.secrets import secret_values
+from deploy_check.project import Project
+from deploy_check.rules import hardcoded_secret
+from tests.rules.helpers import make_repo
+from tests.rules.helpers import places
+
+R = "hardcoded-secret"
+# Assembled at run time so this test file itself holds no scannable key.
+AWS = "AKIA" + "IOSFODNN7" + "REALKEY"[:0] + "EXAMPLE"
+STRIPE = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+GITHUB = "ghp_" + "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx"
+PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEpAIBAAKCAQEAxyz0123456789abcdef\n-----END RSA PRIVATE KEY-----\n"
+
+
+def _py(body: str) -> dict[str, str]:
+    return {"app.py": "import os\nfrom flask import Flask\napp = Flask(__name__)\n" + body}
+
+
+CASES = [
+    # Flask secret key shapes (line numbers include the 3-line header)
+    ("secret_key attr", _py('app.secret_key = "dev"\n'), [("app.py", 4, 18)]),
+    ("config subscript", _py('app.config["SECRET_KEY"] = "s3cr3t-value"\n'), [("app.py", 4, 28)]),
+    ("module level", _py('SECRET_KEY = "change-me"\n'), [("app.py", 4, 14)]),
+    ("class attr", _py('class Config:\n    SECRET_KEY = "x"\n'), [("app.py", 5, 18)]),
+    ("annotated", _py('SECRET_KEY: str = "abc"\n'), [("app.py", 4, 19)]),
+    ("bytes", _py("SECRET_KEY = b'\\x01\\x02abc'\n"), [("app.py", 4, 14)]),
+    ("update kwarg", _py('app.config.update(SECRET_KEY="abc", DEBUG=False)\n'), [("app.py", 4, 30)]),
+    ("from_mapping", _py('app.config.from_mapping(SECRET_KEY="dev")\n'), [("app.py", 4, 36)]),
+    ("dict key", _py('app.config.update({"SECRET_KEY": "abc"})\n'), [("app.py", 4, 34)]),
+    ("env fallback", _py('SECRET_KEY = os.environ.get("SECRET_KEY", "dev")\n'), [("app.py", 4, 43)]),
+    ("getenv fallback", _py('SECRET_KEY = os.getenv("SECRET_KEY", "dev")\n'), [("app.py", 4, 38)]),
+    ("or fallback", _py('SECRET_KEY = os.environ.get("SECRET_KEY") or "dev"\n'), [("app.py", 4, 46)]),
+    ("placeholder", _py('SECRET_KEY = "<your-secret-key>"\n'), [("app.py", 4, 14)]),
+    ("non-ascii column", _py('x = "é"; SECRET_KEY = "abc"\n'), [("app.py", 4, 23)]),
+    ("password", _py('DB_PASSWORD = "hunter2"\n'), [("app.py", 4, 15)]),
+    ("api key kwarg", _py('client = Client(api_key="abcdef123456")\n'), [("app.py", 4, 25)]),
+    ("token", _py('GITHUB_TOKEN = "abc"\n'), [("app.py", 4, 16)]),
+    ("aws in python", _py(f'key = "{AWS}"\n'), [("app.py", 4, 8)]),
+    ("one per line", _py(f'SECRET_KEY = "a"; PASSWORD = "{AWS}"\n'), [("app.py", 4, 14)]),
+    # provider formats in other text files
+    ("stripe in js", {"static/app.js": f'const k = "{STRIPE}";\n'}, [("static/app.js", 1, 12)]),
+    ("github in template", {"templates/x.html": f"<!-- {GITHUB} -->\n"}, [("templates/x.html", 1, 6)]),
+    ("private key", {"certs/key.pem": PEM}, [("certs/key.pem", 1, 6)]),
+    ("yaml keyword", {"config.yml": "db:\n  password: hunter22\n"}, [("config.yml", 2, 13)]),
+    ("env example value", {".env.example": "SECRET_KEY=\nDB_PASSWORD=abc123xyz\n"}, [(".env.example", 2, 13)]),
+    ("dockerfile env", {"Dockerfile": "FROM python:3.12-slim\nENV SECRET_KEY=abcdef123\n"}, [("Dockerfile", 2, 16)]),
+    ("basic auth url", {"settings.py": 'URI = "postgresql://u:pw12345@db:5432/x"\n'}, [("settings.py", 1, 23)]),
+    # negatives
+    ("env read", _py('app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]\n'), []),
+    ("env get no default", _py('SECRET_KEY = os.environ.get("SECRET_KEY")\n'), []),
+    ("empty", _py('SECRET_KEY = ""\nPASSWORD = os.environ.get("PASSWORD", "")\n'), []),
+    ("non-secret names", _py('PASSWORD_MIN_LENGTH = 8\nPASSWORD_HASH = "pbkdf2:sha256"\nTOKEN_TTL = "3600"\n'), []),
+    ("label", _py('labels = {"password": "Password"}\n'), []),
+    ("function result", _py("SECRET_KEY = secrets.token_hex(32)\n"), []),
+    ("pragma", _py('DB_PASSWORD = "hunter2"  # pragma: allowlist secret\n'), []),
+    ("pragma nextline", _py('# pragma: allowlist nextline secret\nDB_PASSWORD = "hunter2"\n'), []),
+    ("root .env not scanned", {".env": "PASSWORD=abc\n"}, []),
+    ("lock file", {"package-lock.json": f'{{"x": "{GITHUB}"}}\n'}, []),
+    ("pyc", {"x.pyc": f"{AWS}\n"}, []),
+    ("templated yaml", {"config.yml": "password: ${DB_PASSWORD}\n"}, []),
+    ("sri hash in html", {"templates/b.html": '<link integrity="sha384-9ndCyUaIbzAi2FUVXJi0CjmCapSmO7SnpJef0486qhLnuZ2cdeRhO02iuK6FUUVM">\n'}, []),
+    ("alembic revision", {"migrations/versions/a.py": 'revision = "ae1027a6acf"\ndown_revision = "3f2b1c9d8e7a"\n'}, []),
+    ("binary", {"app.py": b"\x00\x01SECRET_KEY = 'x'\xff"}, []),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_hardcoded_secret(tmp_path: pathlib.Path, files: dict, expected: list) -> None:
+    make_repo(tmp_path, files)
+    project = Project(str(tmp_path))
+    got = [(f.path, f.line, f.column) for f in hardcoded_secret.check(project)]
+    assert got == expected
+    assert all(f.rule == R for f in hardcoded_secret.check(project))
+
+
+def test_messages_never_contain_the_value(tmp_path: pathlib.Path) -> None:
+    values = ["dev-key-1234", "hunter2", AWS, STRIPE]
+    make_repo(tmp_path, _py(
+        f'SECRET_KEY = "{values[0]}"\nPASSWORD = "{values[1]}"\nA = "{values[2]}"\nB = "{values[3]}"\n'
+    ))
+    project = Project(str(tmp_path))
+    findings = list(hardcoded_secret.check(project))
+    assert len(findings) == 4
+    for finding in findings:
+        text = f"{finding.message} {finding.hint} {finding!r}"
+        for value in values:
+            assert value not in text and value[:6] not in text
+    assert all(value in secret_values(project) for value in values)
+    assert all("hunter2" not in repr(hit) for hit in find_secrets(project))
+
+
+def test_secret_values_masks_private_key_body(tmp_path: pathlib.Path) -> None:
+    make_repo(tmp_path, {"key.pem": PEM, "app.py": 'SECRET_KEY = "dev"\n'})
+    values = secret_values(Project(str(tmp_path)))
+    assert "MIIEpAIBAAKCAQEAxyz0123456789abcdef" in values
+    assert "dev" not in values  # too short to mask usefully
+
+
+def test_kind_named_in_message(tmp_path: pathlib.Path) -> None:
+    make_repo(tmp_path, _py(f'app.secret_key = "dev"\nk = "{AWS}"\n'))
+    messages = [f.message for f in hardcoded_secret.check(Project(str(tmp_path)))]
+    assert "SECRET_KEY" in messages[0]
+    assert "AWS access key" in messages[1]
+
+
+def test_thousand_files_is_fast(tmp_path: pathlib.Path) -> None:
+    body = "".join(f"def f{i}(x):\n    return x + {i}  # some comment text here\n" for i in range(40))
+    for i in range(1000):
+        sub = tmp_path / f"pkg{i // 100}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"m{i}.py").write_text(body)
+    start = time.perf_counter()
+    assert list(hardcoded_secret.check(Project(str(tmp_path)))) == []
+    elapsed = time.perf_counter() - start
+    assert elapsed < 30, f"hardcoded-secret took {elapsed:.1f}s on 1,000 files"
