@@ -1,14 +1,73 @@
-"""TODO: import-not-in-requirements."""
+"""App code imports a third-party module that no requirement provides.
+
+## Why it breaks on Niblit
+Only what requirements.txt lists is installed in the image. A module you have
+installed locally but never listed is missing there, and the app crashes on
+start with `ModuleNotFoundError` (the spec's "Module not found").
+The standard library, the repository's own modules, modules that the listed
+distributions bring with them (`werkzeug` with Flask, `sqlalchemy` with
+Flask-SQLAlchemy) and the usual import-name/distribution-name gaps (`yaml` is
+PyYAML, `PIL` is Pillow, `dotenv` is python-dotenv, ...) are understood.
+Imports guarded by `try: ... except ImportError`, imports under
+`if TYPE_CHECKING:` and test files are not counted. When unsure, it says
+nothing.
+
+## How to fix
+Add the distribution to requirements.txt (the hint names it).
+
+## Example
+Bad: `app.py` has `import requests`; requirements.txt:
+
+```text
+flask==3.0.3
+gunicorn==22.0.0
+```
+
+Good:
+
+```text
+flask==3.0.3
+gunicorn==22.0.0
+requests==2.32.3
+```
+"""
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.parsing import imports
+from deploy_check.parsing import requirements
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("import-not-in-requirements", severity="warning", doc=__doc__)
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
 
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    parsed = requirements.parse(project)
+    if parsed is None:
+        return
+    names = parsed.names()
+    if any(r.name is None for r in parsed.requirements):
+        # A URL or path requirement installs something we cannot name: stay quiet about unknowns.
+        names = names | {"*"}
+    provided = imports.provided_modules(names)
+    local = imports.local_names(project)
+    reported: set[tuple[str, str]] = set()
+    for site in imports.required_imports(project):
+        module = site.module
+        if module in _STDLIB or module in local or module in provided or (site.path, module) in reported:
+            continue
+        dist = imports.distribution_for(module)
+        if dist in names or "*" in names:
+            continue
+        reported.add((site.path, module))
+        yield RULE.finding(
+            f"imports {module!r}, which no requirement provides: the app would fail with ModuleNotFoundError",
+            Location(site.path, site.line, site.column),
+            hint=f"add `{dist}` to requirements.txt",
+        )

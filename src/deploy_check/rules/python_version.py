@@ -1,14 +1,91 @@
-"""TODO: python-version."""
+"""runtime.txt, .python-version or pyproject's requires-python rules out both Python 3.11 and 3.12.
+
+## Why it breaks on Niblit
+Niblit runs Python 3.12 (the template's `python:3.12-slim`; the spec allows
+3.11 or 3.12). A project pinned to another version, say 3.9 in
+`.python-version` or `requires-python = "<3.10"`, was written and tested for a
+Python that Niblit does not run: syntax, removed modules (`distutils`,
+`imp`) or wheels that do not exist for 3.12 break at build or start.
+
+## How to fix
+Test the app on Python 3.12 and update the pin: `3.12` in `.python-version`,
+`python-3.12` in runtime.txt, `requires-python = ">=3.11"` in pyproject.toml.
+
+## Example
+Bad (`.python-version`):
+
+```text
+3.9.18
+```
+
+Good:
+
+```text
+3.12
+```
+"""
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Iterator
 
+from packaging.specifiers import InvalidSpecifier
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
+
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("python-version", severity="error", doc=__doc__)
+SUPPORTED = (Version("3.11.0"), Version("3.11.99"), Version("3.12.0"), Version("3.12.99"))
+_PINNED = re.compile(r"^(?:python-?|cpython-?)?(\d+)\.(\d+)(?:\.\d+)?\s*$", re.IGNORECASE)
 
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    for path in ("runtime.txt", ".python-version"):
+        yield from _pinned_file(project, path)
+    yield from _requires_python(project)
+
+
+def _pinned_file(project: Project, path: str) -> Iterator[Finding]:
+    for number, raw in enumerate(project.lines(path), start=1):
+        value = raw.strip()
+        if not value or value.startswith("#"):
+            continue
+        if value.lower().startswith("pypy"):
+            yield _finding(f"{path} asks for {value!r}: Niblit runs CPython 3.12", Location(path, number, 1))
+            return
+        match = _PINNED.match(value)
+        if match and (int(match.group(1)), int(match.group(2))) not in ((3, 11), (3, 12)):
+            yield _finding(f"{path} pins Python {match.group(1)}.{match.group(2)}: Niblit runs 3.12 (3.11 allowed)",
+                           Location(path, number, 1))
+        return  # only the first meaningful line counts
+
+
+def _requires_python(project: Project) -> Iterator[Finding]:
+    text = project.read_text("pyproject.toml")
+    if text is None:
+        return
+    try:
+        value = tomllib.loads(text).get("project", {}).get("requires-python")
+    except (tomllib.TOMLDecodeError, AttributeError):
+        return
+    if not isinstance(value, str):
+        return
+    try:
+        spec = SpecifierSet(value)
+    except InvalidSpecifier:
+        return
+    if any(spec.contains(v, prereleases=True) for v in SUPPORTED):
+        return
+    line = next((n for n, raw in enumerate(project.lines("pyproject.toml"), 1)
+                 if re.match(r"\s*requires-python\s*=", raw)), None)
+    yield _finding(f"requires-python = {value!r} rules out Python 3.11 and 3.12, which Niblit runs",
+                   Location("pyproject.toml", line))
+
+
+def _finding(message: str, where: Location) -> Finding:
+    return RULE.finding(message, where, hint="make the app run on Python 3.12 and update the pin")

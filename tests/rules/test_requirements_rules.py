@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import pytest
+
+from deploy_check.rules import import_not_in_requirements
+from deploy_check.rules import python_version
+from deploy_check.rules import requirements_external_db
+from deploy_check.rules import requirements_flask
+from deploy_check.rules import requirements_gunicorn
+from deploy_check.rules import requirements_include
+from deploy_check.rules import requirements_missing
+from deploy_check.rules import requirements_syntax
+from tests.rules.helpers import make_repo
+from tests.rules.helpers import places
+
+REQUIREMENT_RULES = [
+    requirements_external_db, requirements_flask, requirements_gunicorn,
+    requirements_include, requirements_missing, requirements_syntax,
+]
+OK = "flask==3.0.3\ngunicorn==22.0.0\n"
+
+
+def run(tmp_path, files, modules=REQUIREMENT_RULES):
+    make_repo(tmp_path, files)
+    result = []
+    for module in modules:
+        result.extend(places(module, tmp_path))
+    return sorted(result, key=lambda t: (t[1] or "", t[2] or 0, t[0]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        OK,
+        "Flask\nGunicorn\n",
+        "FLASK==3.0\r\ngunicorn\r\n",
+        "\ufeffflask\ngunicorn\n",
+        "flask[async]>=3 ; python_version >= '3.8'\ngunicorn  # the server\n",
+        "# comment\n\n--index-url https://pypi.org/simple\nflask \\\n  ==3.0.3\ngunicorn --hash=sha256:abcd\n",
+        "-e git+https://github.com/pallets/flask.git#egg=flask\ngunicorn @ https://example.com/gunicorn-22.0.0-py3-none-any.whl\n",
+        "flask\ngunicorn\n./wheels/mine-1.0-py3-none-any.whl\n",
+        "flask\ngunicorn\nredis==5.0\n",
+    ],
+)
+def test_valid_requirements_are_clean(tmp_path, text):
+    assert run(tmp_path, {"requirements.txt": text}) == []
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({"app.py": ""}, [("requirements-missing", "requirements.txt", None)]),
+        ({"requirements.txt": "gunicorn\n"}, [("requirements-flask", "requirements.txt", None)]),
+        ({"requirements.txt": "flask\n"}, [("requirements-gunicorn", "requirements.txt", None)]),
+        ({"requirements.txt": "flask\ngunicorn; sys_platform == 'win32'\n"}, [("requirements-gunicorn", "requirements.txt", 2)]),
+        ({"requirements.txt": "flask\ngunicorn\nfla sk\n"}, [("requirements-syntax", "requirements.txt", 3)]),
+        ({"requirements.txt": "flask ==\ngunicorn\n"}, [("requirements-syntax", "requirements.txt", 1)]),
+        ({"requirements.txt": "flask\ngunicorn\n--frobnicate\n"}, [("requirements-syntax", "requirements.txt", 3)]),
+        ({"requirements.txt": "flask\ngunicorn\npsycopg2-binary==2.9\n"}, [("requirements-external-db", "requirements.txt", 3)]),
+        ({"requirements.txt": "flask\ngunicorn\nPyMySQL\nmysqlclient\n"}, [("requirements-external-db", "requirements.txt", 3), ("requirements-external-db", "requirements.txt", 4)]),
+        (
+            {"requirements.txt": "-r base.txt\ngunicorn\n", "base.txt": "# base\n\nflask\npsycopg2\n"},
+            [("requirements-external-db", "base.txt", 4), ("requirements-include", "requirements.txt", 1)],
+        ),
+        ({"requirements.txt": "flask\ngunicorn\n-r missing.txt\n"}, [("requirements-include", "requirements.txt", 3), ("requirements-syntax", "requirements.txt", 3)]),
+        (
+            {"requirements.txt": "-r a.txt\n", "a.txt": "-r b.txt\nflask\n", "b.txt": "-r a.txt\ngunicorn\n"},
+            [("requirements-syntax", "b.txt", 1), ("requirements-include", "requirements.txt", 1)],
+        ),
+        ({"requirements.txt": "-c ../outside.txt\nflask\ngunicorn\n"}, [("requirements-include", "requirements.txt", 1), ("requirements-syntax", "requirements.txt", 1)]),
+        ({"requirements.txt": b"\xff\xfe\x00binary"}, [("requirements-syntax", "requirements.txt", 1)]),
+    ],
+)
+def test_requirement_findings(tmp_path, files, expected):
+    key = lambda t: (t[1] or "", t[2] or 0, t[0])  # noqa: E731
+    assert run(tmp_path, files) == sorted(expected, key=key)
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({"app.py": "import flask\nimport werkzeug\nimport os, json\nfrom jinja2 import Template\n"}, []),
+        ({"app.py": "import requests\n"}, [("app.py", 1)]),
+        ({"app.py": "import os\n\nfrom yaml import safe_load\n"}, [("app.py", 3)]),
+        ({"app.py": "import yaml\n", "requirements.txt": OK + "PyYAML\n"}, []),
+        ({"app.py": "from PIL import Image\nimport dotenv\nimport jwt\nimport bs4\n", "requirements.txt": OK + "Pillow\npython-dotenv\nPyJWT\nbeautifulsoup4\n"}, []),
+        ({"app.py": "from flask_sqlalchemy import SQLAlchemy\nimport sqlalchemy\n", "requirements.txt": OK + "Flask-SQLAlchemy==3.1\n"}, []),
+        ({"app.py": "import helpers\nfrom models.user import User\nfrom . import x\n", "helpers.py": "", "models/user.py": ""}, []),
+        ({"app.py": "try:\n    import ujson as json\nexcept ImportError:\n    import json\n"}, []),
+        ({"app.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import mypy_extensions\n"}, []),
+        ({"app.py": "def f():\n    import numpy\n"}, [("app.py", 2)]),
+        ({"app.py": "import flask\n", "tests/test_app.py": "import pytest\n"}, []),
+        ({"app.py": "import requests\nimport requests\n"}, [("app.py", 1)]),
+        ({"app.py": "import custom\n", "requirements.txt": OK + "https://example.com/custom.tar.gz\n"}, []),
+    ],
+)
+def test_import_not_in_requirements(tmp_path, files, expected):
+    files = {"requirements.txt": OK, **files}
+    result = run(tmp_path, files, [import_not_in_requirements])
+    assert [(path, line) for _, path, line in result] == expected
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({".python-version": "3.12\n"}, []),
+        ({".python-version": "3.11.7\n"}, []),
+        ({".python-version": "3.9.18\n"}, [(".python-version", 1)]),
+        ({".python-version": "pypy3.9\n"}, [(".python-version", 1)]),
+        ({"runtime.txt": "python-3.8.10\n"}, [("runtime.txt", 1)]),
+        ({"runtime.txt": "python-3.12.1\n"}, []),
+        ({"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.8"\n'}, []),
+        ({"pyproject.toml": '[project]\nname = "x"\nrequires-python = "<3.10"\n'}, [("pyproject.toml", 3)]),
+        ({"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.13"\n'}, [("pyproject.toml", 3)]),
+        ({"pyproject.toml": '[project]\nrequires-python = "not a spec"\n'}, []),
+        ({"pyproject.toml": "not toml ["}, []),
+        ({".python-version": "system\n"}, []),
+    ],
+)
+def test_python_version(tmp_path, files, expected):
+    result = run(tmp_path, files, [python_version])
+    assert [(path, line) for _, path, line in result] == expected
