@@ -1,14 +1,109 @@
-"""TODO: database-path."""
+"""An SQLite database outside /data, where Niblit keeps nothing across redeploys.
+
+## Why it breaks on Niblit
+Only `/data` is persistent: everything else in the container, `/app` included,
+is reset on every redeploy. A database at `app.db` (which is `/app/app.db`,
+since the app runs in /app), at `sqlite:///app.db` or in Flask's instance
+folder (`/app/instance/`) loses every row the next time you ship ("Database not
+persisting"). Paths read from the environment (`DATABASE_PATH`, which Niblit
+sets to /data/app.db) are the fix and never reported; paths that cannot be
+worked out statically are not reported either.
+
+## How to fix
+Read the path from the environment Niblit provides:
+
+    DATABASE_PATH = os.environ.get("DATABASE_PATH", "/data/app.db")
+
+and with SQLAlchemy use `f"sqlite:///{DATABASE_PATH}"` (which gives four
+slashes for an absolute path).
+
+## Example
+Bad:
+
+```python
+conn = sqlite3.connect("app.db")
+app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///site.db"
+```
+
+Good:
+
+```python
+DATABASE_PATH = os.environ.get("DATABASE_PATH", "/data/app.db")
+conn = sqlite3.connect(DATABASE_PATH)
+app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{DATABASE_PATH}"
+```
+"""
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("database-path", severity="error", doc=__doc__)
 
+_CONNECT_CALLS = ("sqlite3.connect", "sqlite3.dbapi2.connect", "aiosqlite.connect", "peewee.SqliteDatabase",
+                  "playhouse.sqlite_ext.SqliteExtDatabase", "sqlalchemy.create_engine", "sqlite_utils.Database",
+                  "dataset.connect", "sqlalchemy.ext.asyncio.create_async_engine")
+_KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "DATABASE_URI", "DATABASE", "DATABASE_PATH",
+                   "DB_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_PATH", "SQLITE_DB", "DB_NAME", "DB_URI"})
+_DB_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
+
+
+def sqlite_path(value: str, *, plain_paths: bool) -> str | None:
+    """The file an SQLite URL or path points at (absolute, as in /app), or None if not SQLite/in memory."""
+    lowered = value.lower()
+    if lowered.startswith("sqlite"):
+        scheme, sep, rest = value.partition("://")
+        if not sep or "+" in scheme and not scheme.lower().startswith("sqlite+"):
+            return None
+        rest = rest.split("?", 1)[0]
+        if rest in ("", "/", "/:memory:") or rest.startswith("/file::memory:"):
+            return None
+        # sqlite:///relative (three slashes) vs sqlite:////absolute (four).
+        path = rest[1:] if rest.startswith("/") else rest
+        if not path.startswith("/"):
+            # Flask-SQLAlchemy 3 puts relative SQLite paths in the instance folder.
+            return python.absolute("instance/" + path)
+        return python.absolute(path)
+    if "://" in value or value in (":memory:", "") or value.startswith("file::memory:"):
+        return None
+    if plain_paths or value.lower().endswith(_DB_SUFFIXES):
+        return python.absolute(value)
+    return None
+
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    for module in python.deployed_modules(project):
+        assert module.tree is not None
+        resolver = python.Resolver(module.tree, module.path)
+        seen: set[int] = set()
+        for node, path in _uses(module.tree, resolver):
+            line = getattr(node, "lineno", 0)
+            if path is None or python.under(path, "/data") or line in seen:
+                continue
+            seen.add(line)
+            yield RULE.finding(
+                f"SQLite database at {path!r} is outside /data: it is reset on every redeploy",
+                python.location(module.path, node),
+                hint='read DATABASE_PATH from the environment: os.environ.get("DATABASE_PATH", "/data/app.db")',
+            )
+
+
+def _uses(tree: ast.Module, resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            name = resolver.qualified(node.func) or ""
+            if name in _CONNECT_CALLS or name.endswith(".SqliteDatabase"):
+                value = resolver.value(node.args[0])
+                if isinstance(value, str):
+                    plain = "create_engine" not in name and "dataset" not in name
+                    yield node.args[0], sqlite_path(value, plain_paths=plain)
+    for setting in python.settings(tree, resolver.path, _KEYS):
+        value = resolver.value(setting.node)
+        if isinstance(value, str):
+            plain = setting.key in ("DATABASE_PATH", "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")
+            yield setting.node, sqlite_path(value, plain_paths=plain)

@@ -1,14 +1,81 @@
-"""TODO: python-syntax."""
+"""A Python file does not parse.
+
+## Why it breaks on Niblit
+Niblit runs Python 3.12: a file with a syntax error (or written for Python 2,
+or not UTF-8 text) crashes the app when it is imported, usually at boot. The
+finding is on the line and column of the error as Python reports it. Files
+nested too deeply to analyse are reported too, since the analysis of the other
+rules could not look inside them.
+
+## How to fix
+Fix the syntax error; run `python -m py_compile FILE` locally on Python 3.12.
+
+## Example
+Bad:
+
+```python
+print "hello"
+```
+
+Good:
+
+```python
+print("hello")
+```
+"""
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("python-syntax", severity="error", doc=__doc__)
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    for path in project.python_files():
+        entry = project.entry(path)
+        if entry is None:
+            continue
+        parsed = project.python(path)
+        if parsed.tree is not None:
+            continue
+        if parsed.error == "not readable as UTF-8 text":
+            if _declared_encoding_ok(project, path):
+                continue
+            if project.read_bytes(path) is None:
+                continue  # too large or unreadable: not ours to judge
+            yield RULE.finding(
+                f"{path} is not UTF-8 text: Python cannot import it",
+                Location(path, 1),
+                hint="save the file as UTF-8 (or remove it if it is not Python)",
+            )
+            continue
+        yield RULE.finding(
+            f"{parsed.error}",
+            Location(path, parsed.line, parsed.column),
+            hint="fix the syntax for Python 3.12 (`python -m py_compile` shows it too)",
+        )
+
+
+def _declared_encoding_ok(project: Project, path: str) -> bool:
+    """PEP 263: a coding cookie on line 1 or 2 makes non-UTF-8 source valid."""
+    data = project.read_bytes(path)
+    if data is None:
+        return False
+    for line in data.splitlines()[:2]:
+        match = _CODING.match(line)
+        if match:
+            try:
+                codecs.lookup(match.group(1).decode("ascii"))
+                data.decode(match.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError, ValueError):
+                return False
+            return True
+    return False

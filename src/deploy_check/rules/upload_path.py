@@ -1,14 +1,124 @@
-"""TODO: upload-path."""
+"""Uploaded files saved, or UPLOAD_FOLDER set, outside /data/uploads.
+
+## Why it breaks on Niblit
+Everything outside `/data` is reset on redeploy: files saved under `/app`
+(`uploads/`, `static/uploads/`, a folder next to `__file__`) vanish the next
+time you ship. The spec asks for `/data/uploads`. Paths read from the
+environment and paths that cannot be worked out statically are not reported.
+
+## How to fix
+
+    UPLOAD_FOLDER = "/data/uploads"
+    os.makedirs(UPLOAD_FOLDER, exist_ok=True)
+    file.save(os.path.join(UPLOAD_FOLDER, secure_filename(file.filename)))
+
+## Example
+Bad:
+
+```python
+UPLOAD_FOLDER = os.path.join(app.root_path, "static", "uploads")
+request.files["photo"].save("uploads/" + name)
+```
+
+Good:
+
+```python
+UPLOAD_FOLDER = "/data/uploads"
+request.files["photo"].save(os.path.join(UPLOAD_FOLDER, name))
+```
+"""
 from __future__ import annotations
 
+import ast
+import posixpath
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("upload-path", severity="error", doc=__doc__)
+UPLOADS = "/data/uploads"
+_KEYS = frozenset({"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOAD_DIRECTORY", "UPLOAD_PATH", "UPLOADS_FOLDER",
+                   "UPLOADS_DIR", "UPLOADS_DEFAULT_DEST", "UPLOADED_FILES_DEST", "UPLOADED_PHOTOS_DEST", "MEDIA_ROOT"})
 
 
 def check(project: Project) -> Iterator[Finding]:
-    return iter(())
+    for module in python.deployed_modules(project):
+        assert module.tree is not None
+        resolver = python.Resolver(module.tree, module.path)
+        seen: set[int] = set()
+        for node, directory, what in _destinations(module.tree, resolver):
+            line = getattr(node, "lineno", 0)
+            if directory is None or python.under(directory, UPLOADS) or line in seen:
+                continue
+            seen.add(line)
+            yield RULE.finding(
+                f"{what} {python.absolute(directory)!r}, outside /data/uploads: uploaded files are lost on redeploy",
+                python.location(module.path, node),
+                hint='store uploads under "/data/uploads" (os.makedirs it at start-up)',
+            )
+
+
+def _destinations(tree: ast.Module, resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None, str]]:
+    for setting in python.settings(tree, resolver.path, _KEYS):
+        value = resolver.value(setting.node)
+        if isinstance(value, str):
+            yield setting.node, value, f"{setting.key} is"
+    uploads = _upload_names(tree)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "save"
+            and node.args
+            and _is_upload(node.func.value, uploads)
+        ):
+            yield node.args[0], _directory(node.args[0], resolver), "an upload is saved in"
+
+
+def _upload_names(tree: ast.Module) -> set[str]:
+    """Names bound to uploaded files: `f = request.files["x"]`, `for f in request.files.getlist(...)`."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _is_upload(node.value, set()):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.For, ast.comprehension)) and _is_upload(node.iter, set()):
+            if isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+    return names
+
+
+def _is_upload(node: ast.AST, names: set[str]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr not in ("get", "getlist", "values"):
+            return False
+        node = node.func.value
+    return (python.dotted(node) or "").endswith("request.files")
+
+
+def _directory(node: ast.AST, resolver: python.Resolver) -> str | None:
+    """The folder a save() writes into, even when the file name is not known."""
+    whole = resolver.value(node)
+    if isinstance(whole, str):
+        return posixpath.dirname(python.absolute(whole))
+    if whole is python.FROM_ENV:
+        return None
+    if isinstance(node, ast.Call) and (resolver.qualified(node.func) or "") == "os.path.join" and len(node.args) > 1:
+        parts = [resolver.value(a) for a in node.args[:-1]]
+        if all(isinstance(p, str) for p in parts):
+            return posixpath.join(*[p for p in parts if isinstance(p, str)])
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        left = resolver.value(node.left)
+        if isinstance(left, str):
+            return left if isinstance(node.op, ast.Div) else posixpath.dirname(left + "x")
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        prefix = str(node.values[0].value)
+        if "/" in prefix:
+            return posixpath.dirname(prefix + "x")
+    return None

@@ -1,0 +1,293 @@
+"""AST helpers and a small constant-folding resolver for paths and URLs in app code.
+
+The resolver answers "what string does this expression hold when the app runs
+in /app on Niblit?" for the simple cases: literals, f-strings of constants,
+`+`, `os.path.join`, `pathlib.Path(...) / "x"`, `__file__`, `os.getcwd()`,
+module-level constants. `os.environ.get(...)` and friends are FROM_ENV (the
+value comes from Niblit: that is the fix, never a finding). Anything else is
+None: unknown, and rules say nothing about unknowns.
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import posixpath
+from collections.abc import Iterator
+
+from deploy_check.finding import Location
+from deploy_check.parsing.imports import is_deployed_code
+from deploy_check.project import ParsedPython
+from deploy_check.project import Project
+
+WORKDIR = "/app"
+
+
+class _FromEnv:
+    def __repr__(self) -> str:
+        return "FROM_ENV"
+
+
+FROM_ENV = _FromEnv()
+Value = str | _FromEnv | None
+
+_PATH_FUNCS = {"dirname", "abspath", "realpath", "normpath", "join", "expanduser"}
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`os.path.join` for an Attribute/Name chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def location(path: str, node: ast.AST) -> Location:
+    line = getattr(node, "lineno", None)
+    col = getattr(node, "col_offset", None)
+    end_line = getattr(node, "end_lineno", None)
+    end_col = getattr(node, "end_col_offset", None)
+    return Location(
+        path,
+        line,
+        col + 1 if col is not None else None,
+        end_line,
+        end_col + 1 if end_col is not None else None,
+    )
+
+
+def deployed_modules(project: Project) -> Iterator[ParsedPython]:
+    """Parsed Python files that run on Niblit (not tests, docs or build scripts)."""
+    for parsed in project.parsed_python():
+        if is_deployed_code(parsed.path):
+            yield parsed
+
+
+class Resolver:
+    """Resolves expressions of one module (see the module docstring)."""
+
+    def __init__(self, tree: ast.Module, path: str) -> None:
+        self.path = path
+        self.file = posixpath.join(WORKDIR, path)
+        self.aliases = _import_aliases(tree)
+        self.constants: dict[str, Value] = {}
+        assigned: dict[str, int] = {}
+        for node in _module_level(tree.body):
+            targets = _assign_targets(node)
+            for name in targets:
+                assigned[name] = assigned.get(name, 0) + 1
+        for node in _module_level(tree.body):
+            value = getattr(node, "value", None)
+            for name in _assign_targets(node):
+                if assigned.get(name) == 1 and value is not None:
+                    self.constants[name] = self.value(value)
+
+    def qualified(self, node: ast.AST) -> str | None:
+        """The dotted name with import aliases undone (`F` -> `flask.Flask`)."""
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        real = self.aliases.get(head)
+        if real is None:
+            return name
+        return f"{real}.{rest}" if rest else real
+
+    def value(self, node: ast.AST, depth: int = 0) -> Value:
+        if depth > 20:
+            return None
+        d = depth + 1
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for piece in node.values:
+                if isinstance(piece, ast.Constant):
+                    parts.append(str(piece.value))
+                elif isinstance(piece, ast.FormattedValue):
+                    inner = self.value(piece.value, d)
+                    if not isinstance(inner, str):
+                        return inner if inner is FROM_ENV else None
+                    parts.append(inner)
+            return "".join(parts)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+            left, right = self.value(node.left, d), self.value(node.right, d)
+            if left is FROM_ENV or right is FROM_ENV:
+                return FROM_ENV
+            if isinstance(left, str) and isinstance(right, str):
+                return left + right if isinstance(node.op, ast.Add) else posixpath.join(left, right)
+            return None
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            first = self.value(node.values[0], d)
+            return FROM_ENV if first is FROM_ENV else None
+        if isinstance(node, ast.Name):
+            if node.id == "__file__":
+                return self.file
+            return self.constants.get(node.id)
+        if isinstance(node, ast.Subscript):
+            if self.qualified(node.value) in ("os.environ",):
+                return FROM_ENV
+            return None
+        if isinstance(node, ast.Attribute):
+            if node.attr == "parent":
+                inner = self.value(node.value, d)
+                return posixpath.dirname(inner) if isinstance(inner, str) else inner
+            if node.attr == "instance_path":
+                return posixpath.join(WORKDIR, "instance")
+            if node.attr == "root_path":
+                return WORKDIR
+            return None
+        if isinstance(node, ast.Call):
+            return self._call(node, d)
+        return None
+
+    def _call(self, node: ast.Call, depth: int) -> Value:
+        name = self.qualified(node.func) or ""
+        if name in ("os.environ.get", "os.getenv", "os.environ.setdefault") or name.endswith("environ.get"):
+            return FROM_ENV
+        if name == "os.getcwd" or name.endswith("Path.cwd"):
+            return WORKDIR
+        args = [self.value(a, depth) for a in node.args]
+        if any(a is FROM_ENV for a in args):
+            return FROM_ENV
+        if name.startswith("os.path.") and name.rsplit(".", 1)[1] in _PATH_FUNCS:
+            if not args or not all(isinstance(a, str) for a in args):
+                return None
+            strings = [a for a in args if isinstance(a, str)]
+            func = name.rsplit(".", 1)[1]
+            if func == "join":
+                return posixpath.join(*strings)
+            if func == "dirname":
+                return posixpath.dirname(strings[0])
+            if func == "expanduser":
+                return strings[0].replace("~", "/root", 1)
+            return absolute(strings[0])
+        if name in ("str", "os.fspath") or name.endswith(("Path", "PurePath", "PosixPath")):
+            if len(args) == 1:
+                return args[0]
+            if args and all(isinstance(a, str) for a in args):
+                return posixpath.join(*[a for a in args if isinstance(a, str)])
+            return None
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute"):
+            inner = self.value(node.func.value, depth)
+            return absolute(inner) if isinstance(inner, str) else inner
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "joinpath":
+            base = self.value(node.func.value, depth)
+            if isinstance(base, str) and all(isinstance(a, str) for a in args):
+                return posixpath.join(base, *[a for a in args if isinstance(a, str)])
+        return None
+
+
+def absolute(path: str) -> str:
+    """Where a path lands when the app runs with its working directory at /app."""
+    return posixpath.normpath(posixpath.join(WORKDIR, path))
+
+
+def under(path: str, directory: str) -> bool:
+    path = absolute(path)
+    return path == directory or path.startswith(directory.rstrip("/") + "/")
+
+
+def _import_aliases(tree: ast.Module) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run at import: top level, and inside top-level if/try/with."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If):
+            yield from _module_level(node.body)
+            yield from _module_level(node.orelse)
+        elif isinstance(node, ast.Try):
+            yield from _module_level(node.body)
+            for handler in node.handlers:
+                yield from _module_level(handler.body)
+            yield from _module_level(node.orelse)
+            yield from _module_level(node.finalbody)
+        elif isinstance(node, ast.With):
+            yield from _module_level(node.body)
+
+
+def module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    return _module_level(body)
+
+
+def _assign_targets(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Assign):
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        return [node.target.id]
+    return []
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """A configuration value assigned somewhere: `KEY = v`, `app.config["KEY"] = v`, `config.update(KEY=v)`."""
+
+    key: str
+    node: ast.AST  # the value expression
+    path: str
+
+
+def settings(tree: ast.Module, path: str, keys: frozenset[str]) -> Iterator[Setting]:
+    """Assignments of the named settings anywhere in a module (module, class or function level)."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = node.value
+            if value is None:
+                continue
+            for target in targets:
+                key = _setting_key(target)
+                if key in keys:
+                    yield Setting(key, value, path)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("update", "from_mapping", "setdefault") and _is_config(node.func.value):
+                for keyword in node.keywords:
+                    if keyword.arg in keys:
+                        yield Setting(keyword.arg, keyword.value, path)
+                for arg in node.args:
+                    if isinstance(arg, ast.Dict):
+                        yield from _dict_settings(arg, path, keys)
+                if node.func.attr == "setdefault" and len(node.args) == 2:
+                    key = node.args[0]
+                    if isinstance(key, ast.Constant) and key.value in keys:
+                        yield Setting(str(key.value), node.args[1], path)
+        elif isinstance(node, ast.Dict):
+            yield from _dict_settings(node, path, keys)
+
+
+def _dict_settings(node: ast.Dict, path: str, keys: frozenset[str]) -> Iterator[Setting]:
+    for key, value in zip(node.keys, node.values):
+        if isinstance(key, ast.Constant) and key.value in keys:
+            yield Setting(str(key.value), value, path)
+
+
+def _setting_key(target: ast.AST) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr if target.attr.isupper() else None
+    if isinstance(target, ast.Subscript) and _is_config(target.value):
+        key = target.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+    return None
+
+
+def _is_config(node: ast.AST) -> bool:
+    name = dotted(node) or ""
+    return name.endswith("config") or name.endswith("settings")

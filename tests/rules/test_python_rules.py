@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import pytest
+
+from deploy_check.rules import app_instance
+from deploy_check.rules import app_missing
+from deploy_check.rules import app_port
+from deploy_check.rules import app_shadowed
+from deploy_check.rules import database_external
+from deploy_check.rules import database_path
+from deploy_check.rules import python_syntax
+from deploy_check.rules import upload_path
+from tests.rules.helpers import make_repo
+from tests.rules.helpers import places
+
+SPEC_APP = '''import os
+import sqlite3
+
+from flask import Flask
+
+app = Flask(__name__)
+DATABASE_PATH = os.environ.get('DATABASE_PATH', '/data/app.db')
+UPLOAD_FOLDER = '/data/uploads'
+os.makedirs(UPLOAD_FOLDER, exist_ok=True)
+
+
+def get_db():
+    conn = sqlite3.connect(DATABASE_PATH)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+@app.route('/')
+def home():
+    return 'Hello from Niblit.ai!'
+
+
+if __name__ == '__main__':
+    app.run()
+'''
+ALL = [app_instance, app_missing, app_port, app_shadowed, database_external, database_path, python_syntax, upload_path]
+
+
+def lines_of(module, tmp_path, files):
+    make_repo(tmp_path, files)
+    return [(path, line) for _, path, line in places(module, tmp_path)]
+
+
+def test_spec_example_app_is_clean(tmp_path):
+    make_repo(tmp_path, {"app.py": SPEC_APP})
+    assert [f for m in ALL for f in places(m, tmp_path)] == []
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("from flask import Flask\napp = Flask(__name__)\n", []),
+        ("from flask import Flask as F\napp = F(__name__)\n", []),
+        ("import flask\napp = flask.Flask(__name__)\n", []),
+        ("import flask as fl\napp: fl.Flask = fl.Flask(__name__)\n", []),
+        ("from flask import Flask\ndef create_app():\n    return Flask(__name__)\napp = create_app()\n", []),
+        ("from myproject import create_app\napp = create_app()\n", []),
+        ("from myproject.web import app\n", []),
+        ("from flask import *\n", []),
+        ("from flask import Flask\ntry:\n    app = Flask(__name__)\nexcept Exception:\n    raise\n", []),
+        ("from flask import Flask\ndef create_app():\n    return Flask(__name__)\n", [("app.py", 2)]),
+        ("from flask import Flask\nif __name__ == '__main__':\n    app = Flask(__name__)\n    app.run()\n", [("app.py", 3)]),
+        ("from flask import Flask\napplication = Flask(__name__)\n", [("app.py", 2)]),
+        ("from fastapi import FastAPI\napp = FastAPI()\n", [("app.py", 2)]),
+        ("print('hello')\n", [("app.py", None)]),
+        ("def broken(:\n", []),
+    ],
+)
+def test_app_instance(tmp_path, source, expected):
+    assert lines_of(app_instance, tmp_path, {"app.py": source}) == expected
+
+
+def test_app_missing_hints_at_the_entry_point(tmp_path):
+    assert lines_of(app_missing, tmp_path, {"main.py": "from flask import Flask\napp = Flask(__name__)\n"}) == [("app.py", None)]
+
+
+def test_app_shadowed(tmp_path):
+    assert lines_of(app_shadowed, tmp_path, {"app.py": "", "app/__init__.py": ""}) == [("app/__init__.py", None)]
+    assert lines_of(app_shadowed, tmp_path / "x", {"app.py": "", "app/static/x.css": ""}) == []
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({"app.py": "x = (\n"}, [("app.py", 1)]),
+        ({"app.py": "ok = 1\n", "pkg/mod.py": "def f():\n    print 'py2'\n"}, [("pkg/mod.py", 2)]),
+        ({"app.py": b"x = '\xe9'\n"}, [("app.py", 1)]),
+        ({"app.py": b"# -*- coding: latin-1 -*-\nx = '\xe9'\n"}, []),
+        ({"app.py": "x = " + "(" * 300 + ")" * 300 + "\n"}, [("app.py", 1)]),
+    ],
+)
+def test_python_syntax(tmp_path, files, expected):
+    assert lines_of(python_syntax, tmp_path, files) == expected
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("app.run(port=8000)\n", [("app.py", 1)]),
+        ("app.run('0.0.0.0', 8080)\n", [("app.py", 1)]),
+        ("app.run(port=5000)\n", []),
+        ("import os\napp.run(port=int(os.environ.get('PORT', 8000)))\n", []),
+        ("socketio.run(app, port=3000)\n", [("app.py", 1)]),
+        ("server.run(port=8000)\n", []),
+        ("from flask import Flask\nweb = Flask(__name__)\nweb.run(debug=True, port='8000')\n", [("app.py", 3)]),
+    ],
+)
+def test_app_port(tmp_path, source, expected):
+    assert lines_of(app_port, tmp_path, {"app.py": source}) == expected
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import sqlite3\nsqlite3.connect('app.db')\n", [("app.py", 2)]),
+        ("import sqlite3\nsqlite3.connect('/data/app.db')\n", []),
+        ("import sqlite3\nsqlite3.connect(':memory:')\n", []),
+        ("import os, sqlite3\nsqlite3.connect(os.environ.get('DATABASE_PATH', 'app.db'))\n", []),
+        ("import os, sqlite3\nsqlite3.connect(os.environ['DATABASE_PATH'])\n", []),
+        ("import os, sqlite3\nBASE = os.path.abspath(os.path.dirname(__file__))\nsqlite3.connect(os.path.join(BASE, 'app.db'))\n", [("app.py", 3)]),
+        ("from sqlite3 import connect\nDB = 'data.sqlite'\nconnect(DB)\n", [("app.py", 3)]),
+        ("app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite:///site.db'\n", [("app.py", 1)]),
+        ("app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite:////data/app.db'\n", []),
+        ("app.config.update(SQLALCHEMY_DATABASE_URI='sqlite:///x.db')\n", [("app.py", 1)]),
+        ("class Config:\n    SQLALCHEMY_DATABASE_URI = 'sqlite:///' + 'app.db'\n", [("app.py", 2)]),
+        ("import os\nbasedir = os.path.abspath(os.path.dirname(__file__))\nclass Config:\n    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL') or 'sqlite:///' + os.path.join(basedir, 'app.db')\n", []),
+        ("import os\nDATABASE_PATH = os.environ.get('DATABASE_PATH', '/data/app.db')\napp.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{DATABASE_PATH}'\n", []),
+        ("from pathlib import Path\nimport sqlite3\nsqlite3.connect(Path(__file__).parent / 'db.sqlite3')\n", [("app.py", 3)]),
+        ("import sqlite3\nsqlite3.connect(some_function())\n", []),
+        ("import sqlite3, os\nsqlite3.connect(os.path.join(app.instance_path, 'x.db'))\n", [("app.py", 2)]),
+        ("DATABASE = 'instance/app.db'\n", [("app.py", 1)]),
+        ("DATABASE = 'postgresql://localhost/x'\n", []),
+    ],
+)
+def test_database_path(tmp_path, source, expected):
+    assert lines_of(database_path, tmp_path, {"app.py": source}) == expected
+
+
+def test_database_path_ignores_tests(tmp_path):
+    assert lines_of(database_path, tmp_path, {"tests/test_db.py": "import sqlite3\nsqlite3.connect('t.db')\n"}) == []
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("URI = 'postgresql://u:p@db/x'\n", [("app.py", 1)]),
+        ("app.config['SQLALCHEMY_DATABASE_URI'] = 'mysql+pymysql://root@localhost/db'\n", [("app.py", 1)]),
+        ("client = 'mongodb+srv://cluster0.example.net'\n", [("app.py", 1)]),
+        ("import psycopg2\npsycopg2.connect(host='db')\n", [("app.py", 2)]),
+        ("from pymongo import MongoClient\nMongoClient()\n", [("app.py", 2)]),
+        ("import os\nURL = os.environ['DATABASE_URL']\n", []),
+        ("CACHE = 'redis://localhost:6379/0'\n", []),
+        ("DOC = 'see the postgresql docs'\n", []),
+        ("DB = 'sqlite:////data/app.db'\n", []),
+    ],
+)
+def test_database_external(tmp_path, source, expected):
+    assert lines_of(database_external, tmp_path, {"app.py": source}) == expected
+
+
+def test_database_external_never_repeats_credentials(tmp_path):
+    make_repo(tmp_path, {"app.py": "URI = 'postgresql://admin:hunter2@db/x'\n"})
+    from deploy_check.project import Project
+
+    finding = next(database_external.check(Project(str(tmp_path))))
+    assert "hunter2" not in finding.message and "admin" not in finding.message
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("UPLOAD_FOLDER = '/data/uploads'\n", []),
+        ("UPLOAD_FOLDER = '/data/uploads/images'\n", []),
+        ("UPLOAD_FOLDER = 'uploads'\n", [("app.py", 1)]),
+        ("UPLOAD_FOLDER = 'static/uploads'\n", [("app.py", 1)]),
+        ("import os\nUPLOAD_FOLDER = os.environ.get('UPLOAD_FOLDER', 'uploads')\n", []),
+        ("import os\nUPLOAD_FOLDER = os.path.join(os.path.dirname(__file__), 'uploads')\n", [("app.py", 2)]),
+        ("app.config['UPLOAD_FOLDER'] = '/data/files'\n", [("app.py", 1)]),
+        ("import os\nfrom flask import request\ndef up():\n    f = request.files['file']\n    f.save(os.path.join('uploads', f.filename))\n", [("app.py", 5)]),
+        ("import os\nfrom flask import request\nUP = '/data/uploads'\ndef up():\n    request.files['file'].save(os.path.join(UP, name))\n", []),
+        ("from flask import request\ndef up():\n    for f in request.files.getlist('x'):\n        f.save('static/' + f.filename)\n", [("app.py", 4)]),
+        ("from flask import request\ndef up():\n    request.files.get('x').save(f'/tmp/{name}')\n", [("app.py", 3)]),
+        ("def save_model(model):\n    model.save('model.bin')\n", []),
+        ("from flask import request\ndef up():\n    request.files['x'].save(dest())\n", []),
+    ],
+)
+def test_upload_path(tmp_path, source, expected):
+    assert lines_of(upload_path, tmp_path, {"app.py": source}) == expected
