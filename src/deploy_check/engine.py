@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 
@@ -27,6 +28,21 @@ def open_project(path: str) -> Project:
     return Project(path)
 
 
+def masked_lines(project: Project) -> Callable[[str, int], str | None]:
+    """Repository lines for quoting in reports, with every secret found replaced by ****."""
+    from deploy_check.parsing.secrets import secret_values
+
+    def line(path: str, number: int) -> str | None:
+        text = project.line(path, number)
+        if text is None:
+            return None
+        for secret in sorted(secret_values(project), key=len, reverse=True):
+            text = text.replace(secret, "****")
+        return text
+
+    return line
+
+
 def lint(project: Project) -> Iterator[Finding]:
     """Every static rule's findings, unfiltered."""
     for module in rules.STATIC_RULES:
@@ -40,7 +56,7 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     options = options.with_config(load_config(project))
     project.storage_limit = options.storage_limit  # for upload-size
     report = Report(
-        path=path, tier=options.tier, fail_on=options.fail_on, source_line=project.line
+        path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project)
     )
     findings = list(lint(project))
     blocking = any(f.severity.value == "error" and f.rule in _BLOCKS_BUILD for f in findings)

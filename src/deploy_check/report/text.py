@@ -1,14 +1,135 @@
-"""TODO: the text report."""
+"""The text report, for a person at a terminal."""
 from __future__ import annotations
 
-import json
+import itertools
 from typing import TYPE_CHECKING
 
+from deploy_check.finding import Finding
+from deploy_check.finding import Severity
 from deploy_check.result import Report
 
 if TYPE_CHECKING:
     from deploy_check.report import RenderContext
 
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
+_MAX_SOURCE = 120
+MIB = 1024 * 1024
+
+
+def printable(text: str) -> str:
+    """Escape control characters so hostile text cannot move the cursor or inject escapes."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char == "\t":
+            out.append("    ")
+        elif code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0 or char in "\u2028\u2029\u202e\u202d\u2066\u2067\u2068\u2069":
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
 
 def render(report: Report, context: RenderContext) -> str:
-    return json.dumps(report.to_dict(), indent=2) + "\n"
+    paint = _painter(context.color)
+    lines: list[str] = []
+    key = lambda f: f.path or ""  # noqa: E731
+    for path, group in itertools.groupby(report.findings, key=key):
+        lines.append(paint("1", printable(path) if path else "repository"))
+        for finding in group:
+            lines.extend(_finding(finding, context, paint))
+        lines.append("")
+    lines.extend(_stages(report))
+    lines.append(summary_line(report, paint))
+    return "\n".join(lines) + "\n"
+
+
+def _finding(finding: Finding, context: RenderContext, paint) -> list[str]:  # type: ignore[no-untyped-def]
+    place = printable(finding.path or "")
+    if finding.line:
+        place += f":{finding.line}"
+        if finding.column:
+            place += f":{finding.column}"
+    severity = paint(_COLORS[finding.severity], finding.severity.value)
+    head = f"  {place + ': ' if place else ''}{severity} {paint('2', finding.rule)} {printable(finding.message)}"
+    out = [head]
+    source = None
+    if finding.path and finding.line and context.source_line is not None:
+        source = context.source_line(finding.path, finding.line)
+    if source is not None:
+        out.extend(_quoted(source, finding))
+    if finding.hint:
+        out.append(f"      hint: {printable(finding.hint)}")
+    if finding.log:
+        out.append("      log:")
+        out.extend(f"        | {printable(line)}" for line in finding.log.splitlines()[-30:])
+    return out
+
+
+def _quoted(source: str, finding: Finding) -> list[str]:
+    """The source line (cut around the column if long) with a caret under the column."""
+    text = source.replace("\t", "    ")
+    column = (finding.column or 0) - 1
+    start = 0
+    if len(text) > _MAX_SOURCE:
+        start = max(0, min(column - 20, len(text) - _MAX_SOURCE)) if column >= 0 else 0
+        text = text[start : start + _MAX_SOURCE]
+    shown = printable(text)
+    lines = [f"      {finding.line:>4} | {shown}"]
+    if finding.column and len(printable(text[: max(0, column - start)])) <= len(shown):
+        width = 1
+        if finding.end_column and (finding.end_line in (None, finding.line)) and finding.end_column > finding.column:
+            width = finding.end_column - finding.column
+        offset = len(printable(text[: column - start]))
+        width = max(1, min(width, len(shown) - offset))
+        lines.append(f"      {'':>4} | {' ' * offset}{'^' * width}")
+    return lines
+
+
+def _stages(report: Report) -> list[str]:
+    out = []
+    build, smoke, package = report.build, report.smoke, report.package
+    if build.get("status") != "skipped":
+        size = build.get("image_size_bytes")
+        out.append(f"build:   {build['status']}" + (f" in {build['seconds']:.1f} s" if build.get("seconds") is not None else "")
+                   + (f", image {size / MIB:.0f} MiB" if size else ""))
+    if smoke.get("status") != "skipped":
+        parts = [f"smoke:   {smoke['status']}"]
+        if smoke.get("cold_start_seconds") is not None:
+            parts.append(f"cold start {smoke['cold_start_seconds']:.1f} s")
+        if smoke.get("peak_memory_bytes") is not None:
+            limit = smoke.get("memory_limit_bytes")
+            peak = f"peak memory {smoke['peak_memory_bytes'] / MIB:.0f} MiB"
+            parts.append(peak + (f" of {limit / MIB:.0f} MiB" if limit else ""))
+        parts.append(f"restart {smoke.get('restart', 'skipped')}")
+        out.append(", ".join(parts))
+    if package.get("status") != "skipped":
+        if package.get("status") == "ok":
+            out.append(f"zip:     {printable(str(package.get('path')))} ({package['bytes'] / MIB:.2f} MiB, {package['files']} files)")
+            out.append(f"         sha256 {package['sha256']}")
+        else:
+            out.append(f"zip:     {package['status']}")
+    return out + ([""] if out else [])
+
+
+def summary_line(report: Report, paint=lambda code, text: text) -> str:  # type: ignore[no-untyped-def]
+    counts = report.counts
+    if not report.findings:
+        return paint("32", "No problems found.")
+    parts = [
+        _plural(counts["error"], "error"),
+        _plural(counts["warning"], "warning"),
+        _plural(counts["notice"], "notice"),
+    ]
+    color = "31" if counts["error"] else "33"
+    return paint(color, ", ".join(parts) + ".")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _painter(color: bool):  # type: ignore[no-untyped-def]
+    if not color:
+        return lambda code, text: text
+    return lambda code, text: f"\x1b[{code}m{text}\x1b[0m"

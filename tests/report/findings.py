@@ -1,0 +1,39 @@
+"""One shared report that every format is rendered from."""
+from __future__ import annotations
+
+from deploy_check.finding import Finding
+from deploy_check.finding import Severity
+from deploy_check.result import Report
+
+SOURCE = {
+    ("app.py", 3): 'conn = sqlite3.connect("app.db")',
+    ("app.py", 9): "\tapp.run(port=8000)",
+    ("we,ird:%name\n.py", 1): "x = '\x1b[31mred\x1b[0m'",
+}
+
+
+def source_line(path: str, line: int) -> str | None:
+    return SOURCE.get((path, line))
+
+
+def sample_report() -> Report:
+    findings = [
+        Finding("requirements-missing", Severity.ERROR, "no requirements.txt at the root", path="requirements.txt",
+                hint="add requirements.txt"),
+        Finding("database-path", Severity.ERROR, "SQLite database at '/app/app.db' is outside /data", path="app.py",
+                line=3, column=24, end_line=3, end_column=32, hint="read DATABASE_PATH from the environment"),
+        Finding("app-port", Severity.WARNING, "app.run() listens on port 8000", path="app.py", line=9, column=14,
+                end_line=9, end_column=18),
+        Finding("python-syntax", Severity.ERROR, "::error::fake | <b>bold</b> 100%\nsecond line",
+                path="we,ird:%name\n.py", line=1, column=5),
+        Finding("build-failed", Severity.ERROR, "docker build failed", path="Dockerfile", line=7,
+                log="Step 3/11 : RUN pip install\n::error::from the log\n##[warning]legacy\nERROR: boom"),
+        Finding("smoke-cold-start", Severity.NOTICE, "first answer after 2.0 s"),
+    ]
+    report = Report(path="app", findings=sorted(findings, key=Finding.sort_key), tier="free")
+    report.build = {"status": "failed", "seconds": 12.34, "image_size_bytes": 150 * 1024 * 1024}
+    report.smoke = {"status": "ok", "cold_start_seconds": 1.2, "peak_memory_bytes": 47 * 1024 * 1024,
+                    "restart": "ok"}
+    report.package = {"status": "ok", "path": "out/app.zip", "bytes": 12345, "files": 7, "sha256": "ab" * 32,
+                      "excluded": [{"path": ".env", "reason": "secret file"}, {"path": "a|b", "reason": "x"}]}
+    return report

@@ -1,0 +1,80 @@
+"""Workflow-command escaping, checked against @actions/core itself."""
+from __future__ import annotations
+
+import json
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from deploy_check import github
+from tests.conftest import IN_CI
+
+JS = pathlib.Path(__file__).resolve().parent / "js"
+HOSTILE = [
+    "plain",
+    "100% sure",
+    "a:b,c",
+    "line1\nline2",
+    "cr\rlf\r\n",
+    "::error::injected",
+    "%0A already encoded %25",
+    "naïve — ünïcödé ✓ 🚀",
+    "##[error]legacy",
+    "trailing newline\n",
+    "",
+]
+
+
+def reference(cases: list[dict]) -> list[str]:
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "@actions" / "core").exists():
+        message = "node and tests/js/node_modules are needed (scripts/ensure-npm)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run([node, str(JS / "escape.js")], input=json.dumps(cases), capture_output=True,
+                            text=True, check=True, timeout=60)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("level", ["error", "warning", "notice"])
+def test_annotations_match_actions_core(level):
+    cases, ours = [], []
+    for message in HOSTILE:
+        for file in ["app.py", "dir, with: comma.py", "new\nline.py", "100%.py", "ü/ß.py"]:
+            props = {"title": "rule-id", "file": file, "startLine": 3, "endLine": 4, "startColumn": 1, "endColumn": 9}
+            cases.append({"level": level, "message": message, "properties": props})
+            ours.append(github.annotation(level, message, file=file, line=3, end_line=4, col=1, end_column=9, title="rule-id"))
+    assert ours == reference(cases)
+
+
+def test_add_mask_and_group_match_actions_core():
+    cases = [{"level": "add-mask", "message": m} for m in HOSTILE] + [{"level": "group", "message": m} for m in HOSTILE]
+    ours = [github.add_mask(m) for m in HOSTILE] + [github.group(m) for m in HOSTILE]
+    assert ours == reference(cases)
+
+
+def test_untrusted_block_stops_commands_and_neutralises():
+    block = github.untrusted_block("::error::x\n  ::set-output name=a::b\nok ##[warning]y")
+    first, *body, last = block.splitlines()
+    token = first.split("::")[2]
+    assert first == f"::stop-commands::{token}" and last == f"::{token}::" and len(token) == 32
+    assert not any(line.lstrip().startswith("::") for line in body)
+    assert "##[" not in "\n".join(body)
+
+
+def test_outputs_use_a_fresh_delimiter(tmp_path):
+    path = tmp_path / "out"
+    github.set_output(str(path), "zip-path", "a\nghadelimiter_x\nb")
+    text = path.read_text()
+    name, rest = text.split("<<", 1)
+    delimiter = rest.split("\n", 1)[0]
+    assert name == "zip-path" and text == f"zip-path<<{delimiter}\na\nghadelimiter_x\nb\n{delimiter}\n"
+
+
+def test_summary_is_capped(tmp_path):
+    path = tmp_path / "summary.md"
+    github.append_summary(str(path), "x" * (3 * 1024 * 1024))
+    assert path.stat().st_size < github.SUMMARY_LIMIT
