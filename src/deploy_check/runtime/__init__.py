@@ -1,0 +1,196 @@
+"""Build the image and smoke-test it as Niblit runs it, turning what happens into findings."""
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.finding import Severity
+from deploy_check.options import TIERS
+from deploy_check.options import Options
+from deploy_check.parsing import dockerfile
+from deploy_check.parsing import requirements
+from deploy_check.project import Project
+from deploy_check.result import Report
+from deploy_check.rules import build_failed
+from deploy_check.rules import smoke_boot
+from deploy_check.rules import smoke_cold_start
+from deploy_check.rules import smoke_ephemeral_write
+from deploy_check.rules import smoke_http
+from deploy_check.rules import smoke_memory
+from deploy_check.rules import smoke_restart
+from deploy_check.runtime import buildlog
+from deploy_check.runtime import smoke
+from deploy_check.runtime import tracebacks
+from deploy_check.runtime.build import BuildResult
+from deploy_check.runtime.build import build_image
+from deploy_check.runtime.client import connect
+from deploy_check.runtime.network import placement
+from deploy_check.runtime.resources import Resources
+from deploy_check.runtime.resources import new_run_id
+
+COLD_START_LIMIT = 10.0
+_WORKER_KILLED = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL|Perhaps out of memory", re.IGNORECASE)
+
+
+def run_runtime(project: Project, options: Options, report: Report, docker_client: Any = None) -> list[Finding]:
+    """Build (and unless skip_smoke, run) the image; fill report.build/report.smoke; return findings."""
+    client = connect(docker_client)
+    findings: list[Finding] = []
+    with Resources(client, new_run_id()) as resources:
+        result = build_image(client, project.root, resources, options.progress)  # type: ignore[arg-type]
+        report.build = {"status": "ok" if result.ok else "failed", "seconds": result.seconds,
+                        "image_size_bytes": result.image_size}
+        if not result.ok:
+            findings.append(_build_failure(project, result))
+            return findings
+        if options.keep_image:
+            resources.images.remove(f"deploy-check-{resources.run_id}:build")
+        if options.skip_smoke:
+            return findings
+        findings.extend(_smoke(client, project, options, report, resources, result))
+    return findings
+
+
+def _build_failure(project: Project, result: BuildResult) -> Finding:
+    log = buildlog.relevant_tail(result.log_lines)
+    name = buildlog.failing_requirement(result.log_lines)
+    if name:
+        parsed = requirements.parse(project)
+        lines = parsed.find(name) if parsed else []
+        if lines:
+            where = Location(lines[0].path, lines[0].line)
+            return build_failed.RULE.finding(
+                f"pip could not install {name!r}: the build fails at `pip install -r requirements.txt`",
+                where, hint="check the name and version on PyPI, and that it has a wheel for Linux/Python 3.12",
+                log=log)
+    step = buildlog.failed_step(result.log_lines)
+    parsed_dockerfile = dockerfile.parse(project)
+    where = Location(dockerfile.PATH)
+    instruction_text = ""
+    if step and parsed_dockerfile and 0 < step <= len(parsed_dockerfile.instructions):
+        instruction = parsed_dockerfile.instructions[step - 1]
+        where = instruction.location()
+        instruction_text = f" at `{instruction.original[:80]}`"
+    reason = " ".join((result.error or "docker build failed").split())[:300]
+    return build_failed.RULE.finding(f"docker build failed{instruction_text}: {reason}", where,
+                                     hint="run `docker build .` locally to see the whole log", log=log)
+
+
+def _smoke(client: Any, project: Project, options: Options, report: Report, resources: Resources,
+           result: BuildResult) -> list[Finding]:
+    findings: list[Finding] = []
+    limit = options.memory_limit
+    volume = client.volumes.create(name=resources.name("data"), labels=resources.labels).name
+    resources.volumes.append(volume)
+    place = placement(client, options.network_container)
+    cpus = float(TIERS[options.tier]["cpus"])
+    started_wall = time.time()
+    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "app")
+    watcher = smoke.MemoryWatch(client, container.id)
+    run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
+    run.logs = smoke.logs(container)
+    writes = smoke.ephemeral_writes(client, container.id) if run.first_answer is not None and not run.exited else []
+    peak = watcher.stop()
+    ooms = smoke.oom_events(client, container.id, started_wall)
+    cold = round(run.first_answer - run.started, 1) if run.first_answer is not None else None
+
+    findings.extend(_boot_and_http(project, options, run))
+    findings.extend(_memory(run, peak, ooms, watcher.failcnt, limit, options.tier))
+    if cold is not None and cold > COLD_START_LIMIT:
+        findings.append(smoke_cold_start.RULE.finding(
+            f"the first answer took {cold:.1f} s (Niblit's free tier wakes apps in 3-5 s)",
+            hint="do less work at import time: connect lazily, load big files on first use"))
+    if writes:
+        shown = ", ".join(writes[:10]) + (f" and {len(writes) - 10} more" if len(writes) > 10 else "")
+        findings.append(smoke_ephemeral_write.RULE.finding(
+            f"the app wrote outside /data, which is reset on redeploy: {shown}",
+            hint="write persistent files under /data (DATABASE_PATH, /data/uploads)"))
+    restart = "skipped"
+    if run.first_answer is not None and not run.exited:
+        restart, finding = _restart(client, options, resources, result, volume, place, limit, cpus, container)
+        if finding is not None:
+            findings.append(finding)
+    ok = not any(f.severity is Severity.ERROR for f in findings)
+    report.smoke = {"status": "ok" if ok else "failed", "cold_start_seconds": cold,
+                    "peak_memory_bytes": peak or None, "restart": restart, "memory_limit_bytes": limit,
+                    "answers": {path: answer.status for path, answer in run.answers.items()}}
+    return findings
+
+
+def _crash_location(project: Project, log: str) -> tuple[Location, str]:
+    crash = tracebacks.last_crash(log)
+    if crash is None:
+        return Location(None), ""
+    where = Location(crash.frame.path, crash.frame.line) if crash.frame and project.has(crash.frame.path) else Location(None)
+    return where, crash.error
+
+
+def _boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[Finding]:
+    log = tracebacks.tail(run.logs, 30)
+    where, error = _crash_location(project, run.logs)
+    if run.first_answer is None:
+        if run.exited:
+            why = f"the container exited with code {run.exit_code} before answering"
+        else:
+            why = f"nothing answered on port 5000 within {options.timeout:.0f} s"
+        if error:
+            why += f" ({error})"
+        return [smoke_boot.RULE.finding(why, where, hint="run the image locally and read its log", log=log)]
+    findings = []
+    for path, answer in run.answers.items():
+        if answer.ok:
+            continue
+        what = f"answered {answer.status}" if answer.status else f"did not answer ({answer.error})"
+        findings.append(smoke_http.RULE.finding(
+            f"GET {path} {what}", where if answer.status and answer.status >= 500 else Location(None),
+            hint="make the smoke paths answer 2xx/3xx (see the log for the traceback)", log=log))
+    return findings
+
+
+def _memory(run: smoke.Run, peak: int, ooms: int, failcnt: int, limit: int, tier: str) -> list[Finding]:
+    mib = 1024 * 1024
+    killed = run.oom_killed or ooms > 0 or bool(_WORKER_KILLED.search(run.logs))
+    fits = next((name for name, t in TIERS.items() if t["memory_bytes"] > limit), None)
+    if killed:
+        more = f"; the {fits} tier has {TIERS[fits]['memory_bytes'] // mib} MB" if fits else ""
+        return [smoke_memory.RULE.finding(
+            f"the app was killed for using more than the {tier} tier's {limit // mib} MB of memory{more}",
+            hint="use less memory at start-up (fewer workers' worth of data, lazy loading) or a bigger tier",
+            log=tracebacks.tail(run.logs, 15))]
+    if peak > limit:
+        return [smoke_memory.RULE.finding(f"peak memory {peak / mib:.0f} MiB is over the {tier} tier's {limit // mib} MB")]
+    if peak > 0.8 * limit:
+        return [smoke_memory.RULE.finding(
+            f"peak memory {peak / mib:.0f} MiB is {peak / limit:.0%} of the {tier} tier's {limit // mib} MB",
+            severity=Severity.WARNING, hint="leave headroom: traffic makes memory grow")]
+    return []
+
+
+def _restart(client: Any, options: Options, resources: Resources, result: BuildResult, volume: str, place: Any,
+             limit: int, cpus: float, first: Any) -> tuple[str, Finding | None]:
+    """Stop the first container, start a new one on the same /data, probe again."""
+    try:
+        first.stop(timeout=10)
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        client.api.remove_container(first.id, force=True)
+        resources.containers.remove(first.id)
+    except Exception:  # noqa: BLE001
+        pass
+    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "restart")
+    run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
+    if run.first_answer is not None and all(a.ok for a in run.answers.values()):
+        return "ok", None
+    run.logs = smoke.logs(container)
+    crash = tracebacks.last_crash(run.logs)
+    where = Location(crash.frame.path, crash.frame.line) if crash and crash.frame else Location(None)
+    what = (crash.error if crash and crash.error else
+            f"exited with code {run.exit_code}" if run.exited else "did not answer")
+    return "failed", smoke_restart.RULE.finding(
+        f"the app does not come back up on a second start against the same /data: {what}", where,
+        hint="make start-up idempotent (CREATE TABLE IF NOT EXISTS, os.makedirs(..., exist_ok=True))",
+        log=tracebacks.tail(run.logs, 30))

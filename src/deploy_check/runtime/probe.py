@@ -1,0 +1,38 @@
+"""HTTP probes of the running app: 2xx and 3xx pass, redirects are not followed."""
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import socket
+import urllib.error
+import urllib.request
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    status: int | None  # None: no HTTP answer (refused, reset, timed out)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 400
+
+
+def get(url: str, timeout: float) -> Answer:
+    try:
+        with _OPENER.open(urllib.request.Request(url, headers={"User-Agent": "deploy-check"}), timeout=timeout) as response:
+            response.read(1 << 16)
+            return Answer(response.status)
+    except urllib.error.HTTPError as error:
+        return Answer(error.code)
+    except (urllib.error.URLError, http.client.HTTPException, socket.timeout, ConnectionError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        return Answer(None, " ".join(str(reason).split()) or type(error).__name__)

@@ -1,0 +1,186 @@
+"""Running the image the way Niblit does, and watching what it does."""
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from typing import Any
+
+from deploy_check.runtime import probe
+from deploy_check.runtime.network import Placement
+from deploy_check.runtime.resources import Resources
+
+SPEC_ENV = {"PORT": "5000", "FLASK_ENV": "production", "DATABASE_PATH": "/data/app.db"}
+POLL_SECONDS = 0.1
+
+
+@dataclasses.dataclass
+class Run:
+    """One container's life: how it answered, how much memory it took, how it ended."""
+
+    container_id: str
+    base_url: str
+    started: float
+    first_answer: float | None = None
+    answers: dict[str, probe.Answer] = dataclasses.field(default_factory=dict)
+    exited: bool = False
+    exit_code: int | None = None
+    oom_killed: bool = False
+    logs: str = ""
+
+
+class MemoryWatch:
+    """Peak memory of a container, from the engine's stats stream, in a thread."""
+
+    def __init__(self, client: Any, container_id: str) -> None:
+        self.client = client
+        self.container_id = container_id
+        self.peak = 0
+        self.failcnt = 0
+        self._stream: Any = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._stream = self.client.api.stats(self.container_id, stream=True, decode=True)
+            for stats in self._stream:
+                memory = stats.get("memory_stats") or {}
+                value = memory.get("max_usage") or memory.get("usage") or 0
+                self.peak = max(self.peak, int(value))
+                self.failcnt = max(self.failcnt, int(memory.get("failcnt") or 0))
+        except Exception:  # noqa: BLE001 - the container went away: the peak so far stands
+            return
+
+    def stop(self) -> int:
+        try:
+            if self._stream is not None and hasattr(self._stream, "close"):
+                self._stream.close()
+        except Exception:  # noqa: BLE001
+            pass
+        self._thread.join(timeout=2)
+        return self.peak
+
+
+def start(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
+          cpus: float, name: str) -> tuple[Any, str, float]:
+    """Start the app container; returns it, the base URL to probe and when it was started."""
+    kwargs: dict[str, Any] = {}
+    if place.publishes:
+        kwargs["ports"] = {"5000/tcp": ("127.0.0.1", None)}
+    else:
+        kwargs["network_mode"] = place.network_mode
+    container = client.containers.create(
+        image,
+        name=resources.name(name),
+        labels=resources.labels,
+        environment=dict(SPEC_ENV),
+        mem_limit=memory,
+        memswap_limit=memory,
+        nano_cpus=int(cpus * 1e9),
+        pids_limit=256,
+        security_opt=["no-new-privileges"],
+        cap_drop=["ALL"],
+        volumes={volume: {"bind": "/data", "mode": "rw"}},
+        detach=True,
+        **kwargs,
+    )
+    resources.containers.append(container.id)
+    started = time.monotonic()
+    container.start()
+    if not place.publishes:
+        return container, "http://127.0.0.1:5000", started
+    port = None
+    for _ in range(50):
+        container.reload()
+        bindings = (container.attrs.get("NetworkSettings") or {}).get("Ports") or {}
+        published = bindings.get("5000/tcp") or []
+        if published:
+            port = published[0].get("HostPort")
+            break
+        if container.status == "exited":
+            break
+        time.sleep(0.1)
+    return container, f"http://127.0.0.1:{port or 0}", started
+
+
+def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float, started: float) -> Run:
+    """Poll the first path until it answers, the container exits or the deadline passes; then the rest."""
+    run = Run(container.id, base_url, started)
+    deadline = run.started + timeout
+    first = paths[0]
+    last: probe.Answer | None = None
+    while time.monotonic() < deadline:
+        if _exited(container, run):
+            break
+        last = probe.get(base_url + first, timeout=min(5.0, max(0.5, deadline - time.monotonic())))
+        if last.status is not None:
+            run.first_answer = time.monotonic()
+            run.answers[first] = last
+            break
+        time.sleep(POLL_SECONDS)
+    if first not in run.answers and last is not None:
+        run.answers[first] = last
+    if run.first_answer is not None:
+        for path in paths[1:]:
+            answer = probe.get(base_url + path, timeout=max(1.0, min(10.0, deadline - time.monotonic())))
+            run.answers[path] = answer
+    _exited(container, run)
+    return run
+
+
+def _exited(container: Any, run: Run) -> bool:
+    try:
+        container.reload()
+    except Exception:  # noqa: BLE001 - removed under us
+        run.exited = True
+        return True
+    state = container.attrs.get("State") or {}
+    if state.get("Status") in ("exited", "dead"):
+        run.exited = True
+        run.exit_code = state.get("ExitCode")
+        run.oom_killed = bool(state.get("OOMKilled"))
+        return True
+    run.oom_killed = bool(state.get("OOMKilled"))
+    return False
+
+
+def logs(container: Any) -> str:
+    try:
+        return container.logs(stdout=True, stderr=True, tail=400).decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def oom_events(client: Any, container_id: str, since: float) -> int:
+    """How many times the kernel's OOM killer hit this container (workers included)."""
+    try:
+        events = client.events(since=int(since) - 1, until=int(time.time()) + 1,
+                               filters={"container": container_id, "event": "oom"}, decode=True)
+        return sum(1 for _ in events)
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+IGNORED_WRITES = ("/data", "/tmp", "/var/tmp", "/run", "/dev", "/proc", "/sys", "/root/.gunicorn",
+                  "/root/.cache", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/etc/mtab")
+
+
+def ephemeral_writes(client: Any, container_id: str) -> list[str]:
+    """Files the app wrote outside /data, from `docker diff`, minus caches and gunicorn's own files."""
+    try:
+        changes = client.api.diff(container_id) or []
+    except Exception:  # noqa: BLE001
+        return []
+    paths = sorted(c["Path"] for c in changes if c.get("Kind") in (0, 1))
+    kept = []
+    for path in paths:
+        if any(path == p or path.startswith(p + "/") for p in IGNORED_WRITES):
+            continue
+        if "/__pycache__" in path or path.endswith((".pyc", ".pyo")):
+            continue
+        # A directory listed only because something was added under it is not a write of its own.
+        if any(other.startswith(path.rstrip("/") + "/") for other in paths):
+            continue
+        kept.append(path)
+    return kept
