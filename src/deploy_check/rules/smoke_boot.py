@@ -1,4 +1,30 @@
-"""TODO: smoke-boot."""
+"""The container exited, or never answered on port 5000.
+
+## Why it breaks on Niblit
+Niblit starts the container and waits for the app on port 5000. An import
+error, a missing module, a crash at start-up or a server that never listens
+fails the deploy ("App crashes on start"). The finding carries the exit code
+and the last log lines, and sits on the repository line of the traceback's
+innermost frame when there is one.
+
+## How to fix
+Run the image locally (`docker build -t app . && docker run -p 5000:5000 app`)
+and fix what the log shows; start-up code must not need anything Niblit does
+not provide (only PORT, FLASK_ENV and DATABASE_PATH are set).
+
+## Example
+Bad:
+
+```python
+import missing_module  # not in requirements.txt
+```
+
+Good:
+
+```python
+import requests  # listed in requirements.txt
+```
+"""
 from __future__ import annotations
 
 from deploy_check.rules.base import Rule

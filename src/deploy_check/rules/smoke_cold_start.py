@@ -1,4 +1,29 @@
-"""TODO: smoke-cold-start."""
+"""The first answer took longer than 10 seconds.
+
+## Why it breaks on Niblit
+Free-tier apps sleep after 5 minutes without traffic and wake on the next
+request, which waits for the app to boot (Niblit expects 3-5 seconds). A slow
+boot makes that first visitor wait, or time out.
+
+## How to fix
+Do less at import time: connect to the database lazily, load data on first
+use, avoid network calls at start-up.
+
+## Example
+Bad:
+
+```python
+DATA = download_everything()  # at import
+```
+
+Good:
+
+```python
+@functools.lru_cache(maxsize=1)
+def data():
+    return load_data()
+```
+"""
 from __future__ import annotations
 
 from deploy_check.rules.base import Rule

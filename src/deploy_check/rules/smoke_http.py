@@ -1,4 +1,34 @@
-"""TODO: smoke-http."""
+"""A smoke path answered 4xx/5xx, or did not answer in time.
+
+## Why it breaks on Niblit
+Users reach the app through these paths (`/` by default, more with
+`--smoke-path`); a 500 or a 404 there is a broken deploy even though the
+container runs. A traceback in the logs places the finding on its line.
+
+## How to fix
+Make each smoke path answer 2xx or 3xx with the spec's environment and an
+empty /data: the database may not exist yet on the first request, so create
+tables at start-up (`CREATE TABLE IF NOT EXISTS`).
+
+## Example
+Bad:
+
+```python
+@app.route("/")
+def home():
+    return db().execute("SELECT * FROM items").fetchall()  # table never created
+```
+
+Good:
+
+```python
+init_db()  # at import: CREATE TABLE IF NOT EXISTS items (...)
+
+@app.route("/")
+def home():
+    return {"items": [dict(r) for r in db().execute("SELECT * FROM items")]}
+```
+"""
 from __future__ import annotations
 
 from deploy_check.rules.base import Rule
