@@ -110,7 +110,9 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
             hint="write persistent files under /data (DATABASE_PATH, /data/uploads)"))
     restart = "skipped"
     if run.first_answer is not None and not run.exited:
-        restart, finding = _restart(client, options, resources, result, volume, place, limit, cpus, container)
+        first_ok = run.answers[options.smoke_paths[0]].ok
+        restart, finding = _restart(client, options, resources, result, volume, place, limit, cpus, container,
+                                    first_ok)
         if finding is not None:
             findings.append(finding)
     ok = not any(f.severity is Severity.ERROR for f in findings)
@@ -170,8 +172,9 @@ def _memory(run: smoke.Run, peak: int, ooms: int, failcnt: int, limit: int, tier
 
 
 def _restart(client: Any, options: Options, resources: Resources, result: BuildResult, volume: str, place: Any,
-             limit: int, cpus: float, first: Any) -> tuple[str, Finding | None]:
-    """Stop the first container, start a new one on the same /data, probe again."""
+             limit: int, cpus: float, first: Any, first_ok: bool) -> tuple[str, Finding | None]:
+    """Stop the first container, start a new one on the same /data, probe again: it must answer
+    as well as the first start did (a path that already failed is smoke-http's, not this)."""
     try:
         first.stop(timeout=10)
     except Exception:  # noqa: BLE001
@@ -183,7 +186,7 @@ def _restart(client: Any, options: Options, resources: Resources, result: BuildR
         pass
     container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "restart")
     run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
-    if run.first_answer is not None and all(a.ok for a in run.answers.values()):
+    if run.first_answer is not None and (not first_ok or all(a.ok for a in run.answers.values())):
         return "ok", None
     run.logs = smoke.logs(container)
     crash = tracebacks.last_crash(run.logs)

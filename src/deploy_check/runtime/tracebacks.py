@@ -21,26 +21,31 @@ class Crash:
 
 
 def last_crash(log: str) -> Crash | None:
-    """The last traceback in a log: its innermost repository frame and its exception line."""
+    """The last traceback that passes through the repository (else the last one at all):
+    its innermost repository frame and its exception line."""
     lines = log.splitlines()
     starts = [i for i, line in enumerate(lines) if line.lstrip().startswith("Traceback (most recent call last)")]
-    syntax = [i for i, line in enumerate(lines) if _FRAME.match(line)]
-    if not starts and not syntax:
+    if not starts:
+        starts = [i - 1 for i, line in enumerate(lines) if _FRAME.match(line)][:1]
+    crashes = [_crash(lines[start + 1:]) for start in starts]
+    if not crashes:
         return None
-    begin = starts[-1] if starts else syntax[0]
+    placed = [crash for crash in crashes if crash.frame is not None]
+    return placed[-1] if placed else crashes[-1]
+
+
+def _crash(lines: list[str]) -> Crash:
     frame: Frame | None = None
     error = ""
-    for line in lines[begin + 1:]:
+    for line in lines:
         match = _FRAME.match(line)
         if match:
             path = match.group("file")
-            if path.startswith(APP_ROOT) and "/site-packages/" not in path:
+            if path.startswith(APP_ROOT) and "/site-packages/" not in path and "/dist-packages/" not in path:
                 frame = Frame(path[len(APP_ROOT):], int(match.group("line")))
             continue
         stripped = line.strip()
-        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning)\b", stripped) or stripped.startswith(
-            ("SyntaxError", "ModuleNotFoundError", "ImportError")
-        ):
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Warning|Server)\b", stripped):
             error = stripped
             break
     return Crash(frame, error)

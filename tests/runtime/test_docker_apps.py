@@ -1,0 +1,129 @@
+"""The build and smoke test on the real Docker engine, one small app per runtime rule."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from deploy_check import Options
+from deploy_check import check
+from deploy_check.runtime.resources import LABEL
+from tests.conftest import EXAMPLE
+
+APPS = pathlib.Path(__file__).resolve().parents[1] / "apps"
+RUNTIME_RULES = {"build-failed", "smoke-boot", "smoke-http", "smoke-memory", "smoke-cold-start",
+                 "smoke-ephemeral-write", "smoke-restart"}
+
+pytestmark = pytest.mark.docker
+
+
+def runtime_findings(report) -> list[tuple[str, str | None, int | None]]:
+    return sorted(((f.rule, f.path, f.line) for f in report.findings if f.rule in RUNTIME_RULES),
+                  key=lambda t: (t[0], t[1] or "", t[2] or 0))
+
+
+def leftovers(client) -> list[str]:
+    found = [c["Names"][0] for c in client.api.containers(all=True, filters={"label": LABEL})]
+    found += [v["Name"] for v in (client.api.volumes(filters={"label": LABEL}).get("Volumes") or [])]
+    found += [i["Id"] for i in client.api.images(filters={"label": LABEL})]
+    return found
+
+
+def test_example_builds_boots_and_passes(docker_client):
+    report = check(str(EXAMPLE), Options(), docker_client=docker_client)
+    assert report.findings == []
+    assert report.build["status"] == "ok" and report.build["image_size_bytes"] > 0
+    assert report.smoke["status"] == "ok" and report.smoke["restart"] == "ok"
+    assert 0 <= report.smoke["cold_start_seconds"] < 10
+    assert 0 < report.smoke["peak_memory_bytes"] < 256 * 1024 * 1024
+    assert leftovers(docker_client) == []
+
+
+@pytest.mark.parametrize(
+    "app, options, expected",
+    [
+        ("import-error", {}, [("smoke-boot", "app.py", 3)]),
+        ("http-500", {}, [("smoke-http", "app.py", 8)]),
+        ("writes-app", {}, [("smoke-ephemeral-write", None, None)]),
+        ("create-table-twice", {}, [("smoke-restart", "app.py", 8)]),
+        ("bad-requirement", {}, [("build-failed", "requirements.txt", 3)]),
+        ("bad-run", {}, [("build-failed", "Dockerfile", 14)]),
+        ("slow-boot", {"timeout": 60}, [("smoke-cold-start", None, None)]),
+    ],
+)
+def test_runtime_rule_on_its_line(docker_client, app, options, expected):
+    report = check(str(APPS / app), Options(**options), docker_client=docker_client)
+    assert runtime_findings(report) == expected
+    assert leftovers(docker_client) == []
+
+
+def test_memory_over_the_tier_is_found(docker_client):
+    report = check(str(APPS / "memory-hog"), Options(timeout=20), docker_client=docker_client)
+    memory = [f for f in report.findings if f.rule == "smoke-memory"]
+    assert memory and memory[0].severity.value == "error"
+    assert "256 MB" in memory[0].message
+    assert leftovers(docker_client) == []
+
+
+def test_memory_fits_a_bigger_tier(docker_client):
+    report = check(str(APPS / "memory-hog"), Options(tier="team", timeout=30), docker_client=docker_client)
+    assert [f for f in report.findings if f.rule == "smoke-memory" and f.severity.value == "error"] == []
+    assert report.smoke["peak_memory_bytes"] > 300 * 1024 * 1024
+
+
+def test_app_sees_only_the_spec_environment(docker_client, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_not_for_the_app")
+    monkeypatch.setenv("ACTIONS_RUNTIME_TOKEN", "not-for-the-app")
+    from deploy_check.runtime import smoke
+
+    seen = {}
+    original = smoke.watch
+
+    def spy(container, base, paths, timeout, started):
+        run = original(container, base, paths, timeout, started)
+        from deploy_check.runtime import probe
+
+        answer = probe._OPENER.open(base + "/", timeout=5).read()
+        seen.update(json.loads(answer))
+        return run
+
+    monkeypatch.setattr(smoke, "watch", spy)
+    check(str(APPS / "snoop"), Options(), docker_client=docker_client)
+    assert "GITHUB_TOKEN" not in seen["env"] and "ACTIONS_RUNTIME_TOKEN" not in seen["env"]
+    assert {"PORT", "FLASK_ENV", "DATABASE_PATH"} <= set(seen["env"])
+    assert seen["docker_socket"] is False
+    assert int(seen["caps"], 16) == 0
+    assert seen["no_new_privs"] == "1"
+
+
+def test_sigterm_mid_smoke_leaves_nothing_behind(docker_client):
+    process = subprocess.Popen([sys.executable, "-m", "deploy_check", str(APPS / "slow-boot")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        running = docker_client.api.containers(filters={"label": LABEL, "status": "running"})
+        if running:
+            break
+        time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the smoke container never started")
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    assert leftovers(docker_client) == []
+
+
+def test_no_engine_is_exit_2_with_one_line(tmp_path):
+    env = dict(os.environ, DOCKER_HOST=f"unix://{tmp_path}/no.sock")
+    result = subprocess.run([sys.executable, "-m", "deploy_check", str(EXAMPLE)], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "--skip-build" in result.stderr

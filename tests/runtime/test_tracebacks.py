@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from deploy_check.runtime import buildlog
+from deploy_check.runtime import tracebacks
+
+GUNICORN_BOOT = """[2026-11-24 22:00:00 +0000] [7] [ERROR] Exception in worker process
+Traceback (most recent call last):
+  File "/usr/local/lib/python3.11/dist-packages/gunicorn/arbiter.py", line 609, in spawn_worker
+    worker.init_process()
+  File "/app/app.py", line 3, in <module>
+    import helpers
+  File "/app/helpers.py", line 9, in <module>
+    import missing
+ModuleNotFoundError: No module named 'missing'
+[2026-11-24 22:00:00 +0000] [7] [INFO] Worker exiting (pid: 7)
+Traceback (most recent call last):
+  File "/usr/local/lib/python3.11/dist-packages/gunicorn/arbiter.py", line 530, in reap_workers
+    raise HaltServer(reason, self.WORKER_BOOT_ERROR)
+gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>
+"""
+
+
+def test_innermost_repository_frame_of_the_last_placed_traceback():
+    crash = tracebacks.last_crash(GUNICORN_BOOT)
+    assert crash.frame == tracebacks.Frame("helpers.py", 9)
+    assert crash.error == "ModuleNotFoundError: No module named 'missing'"
+
+
+def test_no_traceback():
+    assert tracebacks.last_crash("all fine\n") is None
+
+
+def test_syntax_error_frame_without_traceback_header():
+    crash = tracebacks.last_crash('  File "/app/app.py", line 4\n    def (:\n        ^\nSyntaxError: invalid syntax\n')
+    assert crash.frame == tracebacks.Frame("app.py", 4)
+
+
+def test_build_log_failing_requirement():
+    lines = ["Step 5/11 : RUN pip install --no-cache-dir -r requirements.txt",
+             "ERROR: Could not find a version that satisfies the requirement Nope_Pkg==1.0 (from versions: none)",
+             "ERROR: No matching distribution found for Nope_Pkg==1.0"]
+    assert buildlog.failing_requirement(lines) == "nope-pkg"
+    assert buildlog.failed_step(lines) == 5
+
+
+def test_build_log_wheel_failure():
+    lines = ["Collecting psycopg2==2.9.9", "  error: subprocess-exited-with-error", "  pg_config executable not found."]
+    assert buildlog.failing_requirement(lines) == "psycopg2"
