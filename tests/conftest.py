@@ -43,3 +43,11 @@ def act_binary() -> str:
     except (OSError, subprocess.SubprocessError) as error:
         _unavailable("the act runner", f"{error}; run scripts/ensure-act")
     return path
+
+
+@pytest.fixture(scope="session")
+def action_image(docker_client) -> str:
+    """The action's image, built from the top-level Dockerfile as the runner builds it."""
+    from tests.action_image import build_action_image
+
+    return build_action_image(docker_client)
