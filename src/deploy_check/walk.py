@@ -14,6 +14,8 @@ import stat
 # contents are not walked. `data` only at the top (the spec's `data/*`).
 SKIPPED_DIRS = frozenset({".git", "venv", ".venv", "node_modules", "__pycache__"})
 SKIPPED_TOP_DIRS = frozenset({"data"})
+# deploy-check's own output folder (the action writes the zip there): never part of the upload.
+OUTPUT_DIR = ".deploy-check"
 MAX_DEPTH = 256
 # A directory holding this file is a virtualenv whatever its name (`env/`,
 # `myenv/`): never uploaded, never walked (it can hold 10,000s of files).
@@ -100,6 +102,8 @@ def walk(root: str) -> Tree:
             if stat.S_ISLNK(st.st_mode):
                 _symlink(tree, root_real, entry.path, rel)
             elif stat.S_ISDIR(st.st_mode):
+                if not prefix and entry.name == OUTPUT_DIR:
+                    continue
                 if entry.name in SKIPPED_DIRS or (not prefix and entry.name in SKIPPED_TOP_DIRS):
                     tree.skipped_dirs.append(rel)
                 elif depth + 1 >= MAX_DEPTH:

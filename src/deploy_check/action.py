@@ -1,0 +1,220 @@
+"""The GitHub Action: inputs in, the whole check, annotations, summary, outputs, the artifact.
+
+Inputs are read once from the environment mapping passed in (INPUT_<NAME>,
+upper-cased, hyphens kept, spaces as `_`), so tests pass their own.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+
+from deploy_check import engine
+from deploy_check import github
+from deploy_check.artifact import ArtifactError
+from deploy_check.artifact import Client
+from deploy_check.artifact import Runtime
+from deploy_check.artifact import validate_name
+from deploy_check.errors import Interrupted
+from deploy_check.errors import UsageError
+from deploy_check.finding import Severity
+from deploy_check.options import FAIL_ON
+from deploy_check.options import TIERS
+from deploy_check.options import Options
+from deploy_check.report import RenderContext
+from deploy_check.report import render
+from deploy_check.report import summary
+from deploy_check.report import write_file
+from deploy_check.walk import OUTPUT_DIR
+
+TRUE = ("true", "yes", "1", "on")
+FALSE = ("false", "no", "0", "off", "")
+
+
+def read_input(environ: Mapping[str, str], name: str, default: str = "") -> str:
+    key = "INPUT_" + name.replace(" ", "_").upper()
+    return environ.get(key, default).strip() or default
+
+
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    value = read_input(environ, name, "true" if default else "false").lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise UsageError(f"input {name}: expected true or false, got {value!r}")
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for line in value.splitlines() for part in line.split(",") if part.strip()]
+
+
+def options_from_inputs(environ: Mapping[str, str]) -> Options:
+    from deploy_check import rules
+
+    explicit = set()
+    values: dict[str, object] = {}
+    tier = read_input(environ, "tier")
+    if tier:
+        if tier not in TIERS:
+            raise UsageError(f"input tier: expected free, pro or team, got {tier!r}")
+        values["tier"] = tier
+        explicit.add("tier")
+    paths = _split(read_input(environ, "smoke-paths"))
+    if paths:
+        bad = [p for p in paths if not p.startswith("/")]
+        if bad:
+            raise UsageError(f"input smoke-paths: {bad[0]!r} must start with '/'")
+        values["smoke_paths"] = tuple(paths)
+        explicit.add("smoke_paths")
+    timeout = read_input(environ, "timeout")
+    if timeout:
+        try:
+            values["timeout"] = float(timeout)
+            assert values["timeout"] > 0  # type: ignore[operator]
+        except (ValueError, AssertionError):
+            raise UsageError(f"input timeout: expected a positive number of seconds, got {timeout!r}") from None
+        explicit.add("timeout")
+    fail_on = read_input(environ, "fail-on")
+    if fail_on:
+        if fail_on not in FAIL_ON:
+            raise UsageError(f"input fail-on: expected error, warning or never, got {fail_on!r}")
+        values["fail_on"] = fail_on
+        explicit.add("fail_on")
+    ignore = frozenset(_split(read_input(environ, "ignore")))
+    unknown = sorted(i for i in ignore if rules.get(i) is None)
+    if unknown:
+        raise UsageError(f"input ignore: unknown rule id {unknown[0]!r}")
+    skip_build = _bool(environ, "skip-build", False)
+    return Options(ignore=ignore, skip_build=skip_build, skip_smoke=skip_build or _bool(environ, "skip-smoke", False),
+                   explicit=frozenset(explicit), **values)  # type: ignore[arg-type]
+
+
+def main(environ: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:
+    environ = dict(os.environ) if environ is None else environ
+    out = out or sys.stdout
+    try:
+        return _run(environ, out)
+    except UsageError as error:
+        print(github.command("error", {"title": "deploy-check"}, " ".join(str(error).split())), file=out)
+        return 2
+    except (Interrupted, KeyboardInterrupt):
+        print(github.command("error", {"title": "deploy-check"}, "interrupted; everything it created was removed"),
+              file=out)
+        return 130
+
+
+def _run(environ: Mapping[str, str], out: TextIO) -> int:
+    import signal
+
+    from deploy_check.cli import _raise_interrupted
+
+    signal.signal(signal.SIGTERM, _raise_interrupted)
+    workspace = os.path.realpath(environ.get("GITHUB_WORKSPACE") or os.getcwd())
+    relative = read_input(environ, "path", ".")
+    target = os.path.realpath(os.path.join(workspace, relative))
+    if not (target == workspace or target.startswith(workspace + os.sep)):
+        raise UsageError(f"input path: {relative!r} is outside the workspace")
+    prefix = "" if target == workspace else os.path.relpath(target, workspace).replace(os.sep, "/") + "/"
+    options = options_from_inputs(environ)
+    repository = (environ.get("GITHUB_REPOSITORY") or "app").rsplit("/", 1)[-1]
+    artifact_name = read_input(environ, "artifact-name", f"{repository}-niblit")
+    upload = _bool(environ, "upload", True)
+    if upload:
+        validate_name_or_usage(artifact_name)
+    retention = read_input(environ, "retention-days")
+    retention_days = None
+    if retention:
+        if not retention.isdigit() or not 1 <= int(retention) <= 90:
+            raise UsageError(f"input retention-days: expected 1 to 90, got {retention!r}")
+        retention_days = int(retention)
+
+    # Mask every secret in the repository before anything of it can reach the log.
+    project = engine.open_project(target)
+    from deploy_check.parsing.secrets import secret_values
+
+    for secret in sorted(secret_values(project)):
+        print(github.add_mask(secret), file=out)
+    out.flush()
+
+    options.progress = _progress_printer(out)  # type: ignore[assignment]
+    print(github.group("deploy-check: build and smoke test"), file=out)
+    try:
+        report = engine.check(target, options)
+    finally:
+        print(github.end_group(), file=out)
+    context = RenderContext(source_line=report.source_line, path_prefix=prefix)
+    out.write(render("github", report, context))
+
+    notes: list[str] = []
+    outputs: dict[str, object] = {
+        "errors": report.counts["error"], "warnings": report.counts["warning"], "zip-path": "", "zip-sha256": "",
+        "artifact-id": "", "cold-start-seconds": report.smoke.get("cold_start_seconds") or "",
+        "peak-memory-bytes": report.smoke.get("peak_memory_bytes") or "",
+    }
+    blocking = [f for f in report.findings if f.severity is Severity.ERROR]
+    if blocking:
+        report.package = {"status": "skipped", "path": None, "bytes": None, "files": None, "sha256": None,
+                          "reason": f"{len(blocking)} error(s) must be fixed first: no zip, no artifact"}
+    else:
+        destination = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.zip")
+        options.zip_path = destination
+        from deploy_check.package import package_stage
+
+        report.findings = engine.finish(project, [*report.findings, *package_stage(project, options, report)],
+                                        options.with_config(engine.load_config(project)))
+        outputs["zip-path"] = os.path.relpath(destination, workspace).replace(os.sep, "/")
+        outputs["zip-sha256"] = report.package["sha256"]
+        report.package["name"] = f"{artifact_name}.zip"
+        outputs["artifact-id"] = _upload(environ, upload, artifact_name, destination, retention_days, notes, out)
+
+    sarif_file = read_input(environ, "sarif-file")
+    if sarif_file:
+        write_file(os.path.join(workspace, sarif_file), render("sarif", report, context))
+    if environ.get("GITHUB_OUTPUT"):
+        for name, value in outputs.items():
+            github.set_output(environ["GITHUB_OUTPUT"], name, value)
+    if environ.get("GITHUB_STEP_SUMMARY"):
+        github.append_summary(environ["GITHUB_STEP_SUMMARY"], summary.render(report, context, notes=notes))
+    return engine.exit_status(report)
+
+
+def validate_name_or_usage(name: str) -> None:
+    try:
+        validate_name(name)
+    except ArtifactError as error:
+        raise UsageError(f"input artifact-name: {error}") from None
+
+
+def _upload(environ: Mapping[str, str], upload: bool, name: str, path: str, retention_days: int | None,
+            notes: list[str], out: TextIO) -> str:
+    if not upload:
+        notes.append("Upload skipped: the upload input is false.")
+        return ""
+    try:
+        runtime = Runtime.from_environ(environ)
+    except ArtifactError as error:
+        raise UsageError(f"artifact upload: {error}") from None
+    if runtime is None:
+        line = "no artifact service here (ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL unset): the zip was not uploaded"
+        print(github.command("notice", {"title": "deploy-check"}, line), file=out)
+        notes.append(line)
+        return ""
+    try:
+        artifact_id = Client(runtime).upload(name, path, retention_days)
+    except ArtifactError as error:
+        print(github.command("error", {"title": "deploy-check"}, f"artifact upload failed: {error}"), file=out)
+        raise UsageError(f"artifact upload failed: {error}") from None
+    notes.append(f"Uploaded as artifact {name!r} (id {artifact_id}).")
+    return artifact_id
+
+
+def _progress_printer(out: TextIO):  # type: ignore[no-untyped-def]
+    def progress(line: str) -> None:
+        out.write(github.untrusted_block(line) + "\n")
+        out.flush()
+
+    return progress
+
+
