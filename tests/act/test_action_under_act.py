@@ -1,0 +1,93 @@
+"""The action end to end under act (a real Actions runner) with its artifact server."""
+from __future__ import annotations
+
+import hashlib
+import pathlib
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+
+from deploy_check import Options
+from deploy_check import check
+from tests.conftest import BROKEN
+from tests.conftest import EXAMPLE
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.docker, pytest.mark.act]
+ACTION_FILES = ["action.yml", "Dockerfile", ".dockerignore", "entrypoint.py", "action-requirements.txt"]
+WORKFLOW = """name: check
+on: push
+jobs:
+  niblit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: dc
+        uses: ./
+        with:
+          path: app
+          artifact-name: app-niblit
+          smoke-paths: {smoke}
+          skip-build: {skip_build}
+      - if: always()
+        run: echo "OUTPUTS zip=${{{{ steps.dc.outputs.zip-path }}}} sha=${{{{ steps.dc.outputs.zip-sha256 }}}} errors=${{{{ steps.dc.outputs.errors }}}} artifact=${{{{ steps.dc.outputs.artifact-id }}}}"
+"""
+
+
+def make_repo(tmp_path: pathlib.Path, app: pathlib.Path, smoke: str = "/", skip_build: str = "false") -> pathlib.Path:
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    for name in ACTION_FILES:
+        shutil.copy(ROOT / name, repo / name)
+    shutil.copytree(ROOT / "src" / "deploy_check", repo / "src" / "deploy_check",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(app, repo / "app")
+    (repo / ".github" / "workflows" / "check.yml").write_text(WORKFLOW.format(smoke=smoke, skip_build=skip_build))
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
+    subprocess.run(git + ["commit", "-qm", "test"], cwd=repo, check=True)
+    return repo
+
+
+def run_act(act: str, repo: pathlib.Path, artifacts: pathlib.Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [act, "push", "-P", "ubuntu-latest=python:3.12-slim", "--pull=false",
+         "--artifact-server-path", str(artifacts), "--artifact-server-addr", "127.0.0.1",
+         "--cache-server-addr", "127.0.0.1"],
+        cwd=repo, capture_output=True, text=True, timeout=900,
+    )
+
+
+def test_example_passes_and_uploads_the_same_zip_as_the_cli(act_binary, docker_client, tmp_path):
+    repo = make_repo(tmp_path, EXAMPLE, smoke="/,/health")
+    artifacts = tmp_path / "artifacts"
+    result = run_act(act_binary, repo, artifacts)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    outputs = re.search(r"OUTPUTS zip=(\S+) sha=([0-9a-f]{64}) errors=0 artifact=(\d+)", result.stdout)
+    assert outputs, result.stdout[-4000:]
+    uploaded = list(artifacts.glob("*/app-niblit/app-niblit.zip"))
+    assert len(uploaded) == 1
+    data = uploaded[0].read_bytes()
+    assert hashlib.sha256(data).hexdigest() == outputs.group(2)
+
+    cli_zip = tmp_path / "cli.zip"
+    check(str(EXAMPLE), Options(skip_build=True, zip_path=str(cli_zip)))
+    assert hashlib.sha256(cli_zip.read_bytes()).hexdigest() == outputs.group(2)
+    with zipfile.ZipFile(uploaded[0]) as archive:
+        assert archive.namelist() == zipfile.ZipFile(cli_zip).namelist()
+
+
+def test_broken_app_fails_with_annotations_on_the_exact_lines(act_binary, docker_client, tmp_path):
+    repo = make_repo(tmp_path, BROKEN / "wrong-port", skip_build="true")
+    result = run_act(act_binary, repo, tmp_path / "artifacts")
+    assert result.returncode != 0
+    log = result.stdout
+    assert "::error title=dockerfile-base-image,file=app/Dockerfile,line=1," in log
+    assert "::error title=dockerfile-port,file=app/Dockerfile,line=16," in log
+    assert "::warning title=app-port,file=app/app.py,line=12," in log
+    assert "errors=4" in log
+    assert not list((tmp_path / "artifacts").glob("*/app-niblit/*.zip"))
