@@ -160,9 +160,42 @@ def _main(argv: Sequence[str] | None) -> int:
     options = options_from_args(args)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = args.format or ("github" if in_actions else "text")
-    report = engine.check(args.path, options)
+    progress = _Progress(in_actions)
+    options.progress = progress if not options.skip_build else None
+    try:
+        report = engine.check(args.path, options)
+    finally:
+        progress.close()
     emit(report, fmt, args)
     return engine.exit_status(report)
+
+
+class _Progress:
+    """Live build steps on stderr: plain at a terminal, in a collapsed, inert group inside GitHub Actions."""
+
+    def __init__(self, in_actions: bool) -> None:
+        self.in_actions = in_actions
+        self.grouped = False
+
+    def __call__(self, line: str) -> None:
+        from deploy_check import github
+        from deploy_check.report.text import printable
+
+        if self.in_actions:
+            if not self.grouped:
+                print(github.group("deploy-check: docker build"), file=sys.stderr)
+                self.grouped = True
+            print(github.untrusted_block(line), file=sys.stderr)
+        else:
+            print(f"build: {printable(line)}", file=sys.stderr)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.grouped:
+            from deploy_check import github
+
+            print(github.end_group(), file=sys.stderr)
+            self.grouped = False
 
 
 def emit(report: Report, fmt: str, args: argparse.Namespace) -> None:
