@@ -161,7 +161,8 @@ def _main(argv: Sequence[str] | None) -> int:
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = args.format or ("github" if in_actions else "text")
     progress = _Progress(in_actions)
-    options.progress = progress if not options.skip_build else None
+    show_progress = in_actions or sys.stderr.isatty()
+    options.progress = progress if show_progress and not options.skip_build else None
     try:
         report = engine.check(args.path, options)
     finally:

@@ -55,7 +55,7 @@ def make_repo(tmp_path: pathlib.Path, app: pathlib.Path, smoke: str = "/", skip_
 
 def run_act(act: str, repo: pathlib.Path, artifacts: pathlib.Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [act, "push", "-P", "ubuntu-latest=python:3.12-slim", "--pull=false",
+        [act, "push", "--rm", "-P", "ubuntu-latest=python:3.12-slim", "--pull=false",
          "--artifact-server-path", str(artifacts), "--artifact-server-addr", "127.0.0.1",
          "--cache-server-addr", "127.0.0.1"],
         cwd=repo, capture_output=True, text=True, timeout=900,

@@ -5,6 +5,7 @@ import re
 import time
 from typing import Any
 
+from deploy_check.errors import UsageError
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
@@ -38,6 +39,23 @@ _WORKER_KILLED = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL|Perhaps out of
 def run_runtime(project: Project, options: Options, report: Report, docker_client: Any = None) -> list[Finding]:
     """Build (and unless skip_smoke, run) the image; fill report.build/report.smoke; return findings."""
     client = connect(docker_client)
+    try:
+        return _run(client, project, options, report)
+    except Exception as error:  # noqa: BLE001 - the engine went away or refused: say so in one line
+        if not _is_engine_error(error):
+            raise
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise UsageError(f"lost the Docker engine during the run ({reason})") from None
+
+
+def _is_engine_error(error: Exception) -> bool:
+    import requests
+    from docker.errors import DockerException
+
+    return isinstance(error, (DockerException, requests.exceptions.RequestException, ConnectionError))
+
+
+def _run(client: Any, project: Project, options: Options, report: Report) -> list[Finding]:
     findings: list[Finding] = []
     with Resources(client, new_run_id()) as resources:
         result = build_image(client, project.root, resources, options.progress)  # type: ignore[arg-type]
