@@ -194,7 +194,7 @@ def _restart(client: Any, options: Options, resources: Resources, result: BuildR
     """Stop the first container, start a new one on the same /data, probe again: it must answer
     as well as the first start did (a path that already failed is smoke-http's, not this)."""
     try:
-        first.stop(timeout=10)
+        first.stop(timeout=5)
     except Exception:  # noqa: BLE001
         pass
     try:

@@ -53,12 +53,19 @@ class MemoryWatch:
             return
 
     def stop(self) -> int:
+        """The peak so far; on cgroup v1 the engine's `max_usage` is the exact peak since start."""
+        try:
+            stats = self.client.api.stats(self.container_id, stream=False, one_shot=True)
+            memory = stats.get("memory_stats") or {}
+            self.peak = max(self.peak, int(memory.get("max_usage") or memory.get("usage") or 0))
+            self.failcnt = max(self.failcnt, int(memory.get("failcnt") or 0))
+        except Exception:  # noqa: BLE001 - gone already: the sampled peak stands
+            pass
         try:
             if self._stream is not None and hasattr(self._stream, "close"):
                 self._stream.close()
         except Exception:  # noqa: BLE001
             pass
-        self._thread.join(timeout=2)
         return self.peak
 
 
