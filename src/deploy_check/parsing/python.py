@@ -291,3 +291,23 @@ def _setting_key(target: ast.AST) -> str | None:
 def _is_config(node: ast.AST) -> bool:
     name = dotted(node) or ""
     return name.endswith("config") or name.endswith("settings")
+
+
+def nodes(project: Project, module: ParsedPython) -> list[ast.AST]:
+    """Every node of a module, walked once per project and shared by the rules."""
+    assert module.tree is not None
+    tree = module.tree
+    return project.memo(("ast-nodes", module.path), lambda: list(ast.walk(tree)))
+
+
+def resolver(project: Project, module: ParsedPython) -> Resolver:
+    """The module's resolver, built once per project and shared by the rules."""
+    assert module.tree is not None
+    tree = module.tree
+    return project.memo(("resolver", module.path), lambda: Resolver(tree, module.path))
+
+
+def mentions(project: Project, module: ParsedPython, *words: str) -> bool:
+    """A cheap pre-filter: does the module's text contain any of these words at all?"""
+    text = project.read_text(module.path) or ""
+    return any(word in text for word in words)

@@ -40,9 +40,11 @@ RULE = Rule("app-port", severity="warning", doc=__doc__)
 
 def check(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
-        assert module.tree is not None
-        flask_names = _flask_names(module.tree)
-        for node in ast.walk(module.tree):
+        if not python.mentions(project, module, ".run("):
+            continue
+        nodes = python.nodes(project, module)
+        flask_names = _flask_names(nodes)
+        for node in nodes:
             port = _run_port(node, flask_names)
             if port is None:
                 continue
@@ -57,9 +59,9 @@ def check(project: Project) -> Iterator[Finding]:
                 )
 
 
-def _flask_names(tree: ast.Module) -> set[str]:
+def _flask_names(nodes: list[ast.AST]) -> set[str]:
     names = {"app", "application"}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             func = python.dotted(node.value.func) or ""
             if func.endswith("Flask") or func.endswith("create_app"):

@@ -60,10 +60,11 @@ _DRIVER_CONNECTS = {
 
 def check(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
-        assert module.tree is not None
-        resolver = python.Resolver(module.tree, module.path)
+        if not python.mentions(project, module, "://", "connect", "Client", "PyMongo", "MySQL", "Pool"):
+            continue
+        resolver = python.resolver(project, module)
         seen: set[int] = set()
-        for node in ast.walk(module.tree):
+        for node in python.nodes(project, module):
             found = _url_literal(node) or _driver_call(node, resolver)
             line = getattr(node, "lineno", 0)
             if found is None or line in seen:

@@ -78,10 +78,11 @@ def sqlite_path(value: str, *, plain_paths: bool) -> str | None:
 
 def check(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
-        assert module.tree is not None
-        resolver = python.Resolver(module.tree, module.path)
+        if not python.mentions(project, module, "sqlite", "Sqlite", "SQLITE", "connect", "DATABASE", "DB_", "Database"):
+            continue
+        resolver = python.resolver(project, module)
         seen: set[int] = set()
-        for node, path in _uses(module.tree, resolver):
+        for node, path in _uses(python.nodes(project, module), module.tree, resolver):
             line = getattr(node, "lineno", 0)
             if path is None or python.under(path, "/data") or line in seen:
                 continue
@@ -93,8 +94,8 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-def _uses(tree: ast.Module, resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None]]:
-    for node in ast.walk(tree):
+def _uses(nodes: list[ast.AST], tree: ast.Module | None, resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None]]:
+    for node in nodes:
         if isinstance(node, ast.Call) and node.args:
             name = resolver.qualified(node.func) or ""
             if name in _CONNECT_CALLS or name.endswith(".SqliteDatabase"):
@@ -102,6 +103,7 @@ def _uses(tree: ast.Module, resolver: python.Resolver) -> Iterator[tuple[ast.AST
                 if isinstance(value, str):
                     plain = "create_engine" not in name and "dataset" not in name
                     yield node.args[0], sqlite_path(value, plain_paths=plain)
+    assert tree is not None
     for setting in python.settings(tree, resolver.path, _KEYS):
         value = resolver.value(setting.node)
         if isinstance(value, str):

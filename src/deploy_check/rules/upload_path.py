@@ -46,9 +46,11 @@ _KEYS = frozenset({"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOAD_DIRECTORY", "UPLOAD_PA
 
 def check(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
-        assert module.tree is not None
-        resolver = python.Resolver(module.tree, module.path)
+        if not python.mentions(project, module, ".save(", "UPLOAD", "_DEST", "MEDIA_ROOT"):
+            continue
+        resolver = python.resolver(project, module)
         seen: set[int] = set()
+        assert module.tree is not None
         for node, directory, what in _destinations(module.tree, resolver):
             line = getattr(node, "lineno", 0)
             if directory is None or python.under(directory, UPLOADS) or line in seen:
