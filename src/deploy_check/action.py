@@ -19,9 +19,8 @@ from deploy_check.artifact import validate_name
 from deploy_check.errors import Interrupted
 from deploy_check.errors import UsageError
 from deploy_check.finding import Severity
-from deploy_check.options import FAIL_ON
-from deploy_check.options import TIERS
 from deploy_check.options import Options
+from deploy_check.options import from_settings
 from deploy_check.report import RenderContext
 from deploy_check.report import render
 from deploy_check.report import summary
@@ -51,44 +50,18 @@ def _split(value: str) -> list[str]:
 
 
 def options_from_inputs(environ: Mapping[str, str]) -> Options:
-    from deploy_check import rules
-
-    explicit = set()
-    values: dict[str, object] = {}
-    tier = read_input(environ, "tier")
-    if tier:
-        if tier not in TIERS:
-            raise UsageError(f"input tier: expected free, pro or team, got {tier!r}")
-        values["tier"] = tier
-        explicit.add("tier")
-    paths = _split(read_input(environ, "smoke-paths"))
-    if paths:
-        bad = [p for p in paths if not p.startswith("/")]
-        if bad:
-            raise UsageError(f"input smoke-paths: {bad[0]!r} must start with '/'")
-        values["smoke_paths"] = tuple(paths)
-        explicit.add("smoke_paths")
-    timeout = read_input(environ, "timeout")
-    if timeout:
-        try:
-            values["timeout"] = float(timeout)
-            assert values["timeout"] > 0  # type: ignore[operator]
-        except (ValueError, AssertionError):
-            raise UsageError(f"input timeout: expected a positive number of seconds, got {timeout!r}") from None
-        explicit.add("timeout")
-    fail_on = read_input(environ, "fail-on")
-    if fail_on:
-        if fail_on not in FAIL_ON:
-            raise UsageError(f"input fail-on: expected error, warning or never, got {fail_on!r}")
-        values["fail_on"] = fail_on
-        explicit.add("fail_on")
-    ignore = frozenset(_split(read_input(environ, "ignore")))
-    unknown = sorted(i for i in ignore if rules.get(i) is None)
-    if unknown:
-        raise UsageError(f"input ignore: unknown rule id {unknown[0]!r}")
     skip_build = _bool(environ, "skip-build", False)
-    return Options(ignore=ignore, skip_build=skip_build, skip_smoke=skip_build or _bool(environ, "skip-smoke", False),
-                   explicit=frozenset(explicit), **values)  # type: ignore[arg-type]
+    paths = _split(read_input(environ, "smoke-paths"))
+    return from_settings(
+        label=lambda name: f"input {name}",
+        tier=read_input(environ, "tier") or None,
+        smoke_paths=paths or None,
+        timeout=read_input(environ, "timeout") or None,
+        fail_on=read_input(environ, "fail-on") or None,
+        ignore=_split(read_input(environ, "ignore")),
+        skip_build=skip_build,
+        skip_smoke=skip_build or _bool(environ, "skip-smoke", False),
+    )
 
 
 def main(environ: Mapping[str, str] | None = None, out: TextIO | None = None) -> int:

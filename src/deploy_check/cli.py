@@ -17,6 +17,7 @@ from deploy_check.errors import UsageError
 from deploy_check.options import FAIL_ON
 from deploy_check.options import TIERS
 from deploy_check.options import Options
+from deploy_check.options import from_settings
 from deploy_check.report import FORMATS
 from deploy_check.report import RenderContext
 from deploy_check.report import render
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--smoke-path", action="append", metavar="PATHS",
         help="comma-separated paths that must answer 2xx/3xx (default /)",
     )
-    parser.add_argument("--timeout", type=_positive_float, help="boot/answer deadline in seconds (default 60)")
+    parser.add_argument("--timeout", help="boot/answer deadline in seconds (default 60)")
     parser.add_argument("--format", choices=sorted(FORMATS), help="what goes to stdout (default text; github inside Actions)")
     parser.add_argument("--output", metavar="FILE", help="write that format to FILE instead of stdout")
     parser.add_argument("--sarif", metavar="FILE", help="also write a SARIF report")
@@ -61,51 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not number > 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number: {value!r}")
-    return number
-
-
 def _split(values: Sequence[str] | None) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
 def options_from_args(args: argparse.Namespace) -> Options:
-    explicit = set()
-    values: dict[str, object] = {}
-    if args.tier:
-        values["tier"] = args.tier
-        explicit.add("tier")
-    if args.smoke_path:
-        paths = tuple(_split(args.smoke_path))
-        bad = [p for p in paths if not p.startswith("/")]
-        if bad or not paths:
-            raise UsageError(f"--smoke-path: {bad[0] if bad else '(empty)'!r} must start with '/'")
-        values["smoke_paths"] = paths
-        explicit.add("smoke_paths")
-    if args.timeout:
-        values["timeout"] = args.timeout
-        explicit.add("timeout")
-    if args.fail_on:
-        values["fail_on"] = args.fail_on
-        explicit.add("fail_on")
-    ignore = frozenset(_split(args.ignore))
-    unknown = sorted(i for i in ignore if rules.get(i) is None)
-    if unknown:
-        raise UsageError(f"--ignore: unknown rule id {unknown[0]!r} (see --list-rules)")
-    return Options(
-        ignore=ignore,
+    return from_settings(
+        label=lambda name: "--smoke-path" if name == "smoke-paths" else f"--{name}",
+        tier=args.tier,
+        smoke_paths=_split(args.smoke_path) if args.smoke_path else None,
+        timeout=args.timeout,
+        fail_on=args.fail_on,
+        ignore=_split(args.ignore),
         skip_build=args.skip_build,
         skip_smoke=args.skip_smoke or args.skip_build,
         zip_path=args.zip,
         keep_image=args.keep_image,
-        explicit=frozenset(explicit),
-        **values,  # type: ignore[arg-type]
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from deploy_check.config import Config
 from deploy_check.finding import Severity
@@ -62,3 +63,49 @@ def fails(severity: Severity, fail_on: str) -> bool:
         return False
     threshold = Severity.ERROR if fail_on == "error" else Severity.WARNING
     return severity.rank >= threshold.rank
+
+
+def from_settings(
+    *,
+    label: Callable[[str], str],
+    tier: str | None = None,
+    smoke_paths: list[str] | None = None,
+    timeout: str | float | None = None,
+    fail_on: str | None = None,
+    ignore: list[str] | None = None,
+    **flags: object,
+) -> Options:
+    """Options from user-given settings (CLI flags, action inputs), validated in one place.
+
+    `label(name)` names a setting in messages ("--tier", "input tier"); unset settings are None
+    and leave the repository's config (then the defaults) in force.
+    """
+    from deploy_check import rules
+    from deploy_check.errors import UsageError
+
+    values: dict[str, object] = {}
+    if tier:
+        if tier not in TIERS:
+            raise UsageError(f"{label('tier')}: expected free, pro or team, got {tier!r}")
+        values["tier"] = tier
+    if smoke_paths is not None:
+        bad = [p for p in smoke_paths if not p.startswith("/")]
+        if bad or not smoke_paths:
+            raise UsageError(f"{label('smoke-paths')}: {bad[0] if bad else '(empty)'!r} must start with '/'")
+        values["smoke_paths"] = tuple(smoke_paths)
+    if timeout not in (None, ""):
+        try:
+            seconds = float(timeout)  # type: ignore[arg-type]
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds < float("inf"):
+            raise UsageError(f"{label('timeout')}: expected a positive number of seconds, got {timeout!r}")
+        values["timeout"] = seconds
+    if fail_on:
+        if fail_on not in FAIL_ON:
+            raise UsageError(f"{label('fail-on')}: expected error, warning or never, got {fail_on!r}")
+        values["fail_on"] = fail_on
+    unknown = sorted(i for i in ignore or [] if rules.get(i) is None)
+    if unknown:
+        raise UsageError(f"{label('ignore')}: unknown rule id {unknown[0]!r} (see deploy-check --list-rules)")
+    return Options(ignore=frozenset(ignore or []), explicit=frozenset(values), **values, **flags)  # type: ignore[arg-type]
