@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from typing import Any
 
@@ -109,10 +110,20 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "app")
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
+    # The engine takes a while to sample memory: ask for it while the rest is being looked at.
+    # The engine takes a while to sample memory and list events: ask while the rest is looked at.
+    box: dict[str, int] = {}
+
+    def memory_facts() -> None:
+        box["peak"] = watcher.stop()
+        box["ooms"] = smoke.oom_events(client, container.id, started_wall)
+
+    facts = threading.Thread(target=memory_facts, daemon=True)
+    facts.start()
     run.logs = smoke.logs(container)
     writes = smoke.ephemeral_writes(client, container.id) if run.first_answer is not None and not run.exited else []
-    peak = watcher.stop()
-    ooms = smoke.oom_events(client, container.id, started_wall)
+    facts.join(timeout=30)
+    peak, ooms = box.get("peak", watcher.peak), box.get("ooms", 0)
     cold = round(run.first_answer - run.started, 1) if run.first_answer is not None else None
 
     findings.extend(_boot_and_http(project, options, run))
