@@ -121,3 +121,31 @@ def test_thousand_files_is_fast(tmp_path: pathlib.Path) -> None:
     assert list(hardcoded_secret.check(Project(str(tmp_path)))) == []
     elapsed = time.perf_counter() - start
     assert elapsed < 30, f"hardcoded-secret took {elapsed:.1f}s on 1,000 files"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "SECRET = r'(?=[^\\v]*)(?=\\w+)'\n",
+        "defaults = {'secret': 'will be replaced'}\n",
+        "password = ':****'\n",
+        "URL = 'socks5h://<username>:<password>@proxy-host'\n",
+        "EXAMPLE = 'postgresql://user:password@localhost/db'\n",
+        "TOKEN = '${TOKEN}'\n",
+        "codes = {'secret': '\\u3299'}\n",
+    ],
+)
+def test_patterns_placeholders_and_sentences_are_not_secrets(tmp_path, source):
+    from deploy_check.project import Project
+    from deploy_check.rules import hardcoded_secret
+
+    (tmp_path / "app.py").write_text(source)
+    assert list(hardcoded_secret.check(Project(str(tmp_path)))) == []
+
+
+def test_a_placeholder_secret_key_is_still_a_fixed_key(tmp_path):
+    from deploy_check.project import Project
+    from deploy_check.rules import hardcoded_secret
+
+    (tmp_path / "app.py").write_text("app.config['SECRET_KEY'] = '<change me>'\n")
+    assert len(list(hardcoded_secret.check(Project(str(tmp_path))))) == 1

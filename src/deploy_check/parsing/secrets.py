@@ -311,6 +311,8 @@ def _detector_hits(
 
 def _filtered(plugin: BasePlugin, value: str, line: str) -> bool:
     """detect-secrets' own false-positive heuristics, for the noisy detectors."""
+    if type(plugin).__name__ == "BasicAuthDetector" and not_a_secret_value(value):
+        return True
     if plugin is _ENTROPY and not (_ENTROPY_MIN_LEN <= len(value) <= _ENTROPY_MAX_LEN):
         return True
     if plugin is not _KEYWORD and plugin is not _ENTROPY:
@@ -344,6 +346,8 @@ def _python_hits(path: str, tree: ast.Module, lines: list[str]) -> Iterator[Secr
         for name, value, fallback in _secret_literals(node):
             text = _literal_text(value)
             if text is None or not text.strip() or _is_label(name, text):
+                continue
+            if not _is_secret_key_name(name) and not_a_secret_value(text):
                 continue
             yield _python_hit(path, lines, name, value, text, fallback)
 
@@ -442,6 +446,30 @@ def _literal_text(value: ast.expr) -> str | None:
         if isinstance(value.value, bytes):
             return value.value.decode("latin-1")
     return None
+
+
+_PATTERN = re.compile(r"\\[wdsSbBW]|\(\?|\[\^|\]\*|\]\+|\]\{|\$\)?$")
+_PLACEHOLDER = re.compile(r"^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|\*+|x+|\.+|-+|_+)$", re.IGNORECASE)
+_PLACEHOLDER_WORDS = frozenset({"password", "passwd", "pass", "secret", "token", "changeme", "change-me", "redacted",
+                                "placeholder", "your-password", "yourpassword", "none", "null", "todo"})
+
+
+def _is_secret_key_name(name: str) -> bool:
+    return re.sub(r"[^a-z]", "", name.lower()) in ("secretkey", "flasksecretkey", "appsecretkey")
+
+
+def not_a_secret_value(text: str) -> bool:
+    """Values under a secret-sounding name that are not secrets: a regex, a placeholder
+    (`<password>`, `${TOKEN}`, `****`), a sentence, a symbol. (Never applied to SECRET_KEY.)"""
+    value = text.strip()
+    core = value.strip(":@/")
+    return (
+        bool(_PATTERN.search(value))
+        or bool(_PLACEHOLDER.match(core))
+        or core.lower() in _PLACEHOLDER_WORDS
+        or " " in value
+        or not any(ch.isascii() and ch.isalnum() for ch in value)
+    )
 
 
 def _is_label(name: str, text: str) -> bool:
