@@ -32,11 +32,14 @@ def masked_lines(project: Project) -> Callable[[str, int], str | None]:
     """Repository lines for quoting in reports, with every secret found replaced by ****."""
     from deploy_check.parsing.secrets import secret_values
 
+    def secrets_longest_first() -> list[str]:
+        return sorted(secret_values(project), key=len, reverse=True)
+
     def line(path: str, number: int) -> str | None:
         text = project.line(path, number)
         if text is None:
             return None
-        for secret in sorted(secret_values(project), key=len, reverse=True):
+        for secret in project.memo("secrets-longest-first", secrets_longest_first):
             text = text.replace(secret, "****")
         return text
 

@@ -140,8 +140,8 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     restart = "skipped"
     if run.first_answer is not None and not run.exited:
         first_ok = run.answers[options.smoke_paths[0]].ok
-        restart, finding = _restart(client, options, resources, result, volume, place, limit, cpus, container,
-                                    first_ok)
+        restart, finding = _restart(client, project, options, resources, result, volume, place, limit, cpus,
+                                    container, first_ok)
         if finding is not None:
             findings.append(finding)
     ok = not any(f.severity is Severity.ERROR for f in findings)
@@ -200,8 +200,9 @@ def _memory(run: smoke.Run, peak: int, ooms: int, failcnt: int, limit: int, tier
     return []
 
 
-def _restart(client: Any, options: Options, resources: Resources, result: BuildResult, volume: str, place: Any,
-             limit: int, cpus: float, first: Any, first_ok: bool) -> tuple[str, Finding | None]:
+def _restart(client: Any, project: Project, options: Options, resources: Resources, result: BuildResult,
+             volume: str, place: Any, limit: int, cpus: float, first: Any,
+             first_ok: bool) -> tuple[str, Finding | None]:
     """Stop the first container, start a new one on the same /data, probe again: it must answer
     as well as the first start did (a path that already failed is smoke-http's, not this)."""
     try:
@@ -218,10 +219,8 @@ def _restart(client: Any, options: Options, resources: Resources, result: BuildR
     if run.first_answer is not None and (not first_ok or all(a.ok for a in run.answers.values())):
         return "ok", None
     run.logs = smoke.logs(container)
-    crash = tracebacks.last_crash(run.logs)
-    where = Location(crash.frame.path, crash.frame.line) if crash and crash.frame else Location(None)
-    what = (crash.error if crash and crash.error else
-            f"exited with code {run.exit_code}" if run.exited else "did not answer")
+    where, error = _crash_location(project, run.logs)
+    what = error or (f"exited with code {run.exit_code}" if run.exited else "did not answer")
     return "failed", smoke_restart.RULE.finding(
         f"the app does not come back up on a second start against the same /data: {what}", where,
         hint="make start-up idempotent (CREATE TABLE IF NOT EXISTS, os.makedirs(..., exist_ok=True))",
