@@ -57,6 +57,8 @@ def parse_text(text: str) -> ParsedDockerfile:
         return ParsedDockerfile((), str(error) or "does not parse")
     except (ValueError, RecursionError, MemoryError) as error:  # defensive: hostile input
         return ParsedDockerfile((), f"does not parse: {type(error).__name__}")
+    if any(not c.cmd for c in commands):
+        return ParsedDockerfile((), "an instruction has no name (a stray line continuation?)")
     return ParsedDockerfile(
         tuple(
             Instruction(
