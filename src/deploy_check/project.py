@@ -37,6 +37,8 @@ class ParsedPython:
     error: str | None = None
     line: int | None = None
     column: int | None = None
+    # Every node of `tree`, from the one bounded walk made at parse time (rules share it).
+    nodes: tuple[ast.AST, ...] = ()
 
 
 class Project:
@@ -143,7 +145,7 @@ def _parse_python(path: str, source: str | None) -> ParsedPython:
         return ParsedPython(path, None, "too deeply nested for the Python parser", 1, 1)
     except ValueError as error:  # e.g. "source code string cannot contain null bytes"
         return ParsedPython(path, None, str(error), 1, 1)
-    deep = _too_deep(module)
+    deep, nodes = _bounded_walk(module)
     if deep is not None:
         return ParsedPython(
             path,
@@ -152,15 +154,17 @@ def _parse_python(path: str, source: str | None) -> ParsedPython:
             getattr(deep, "lineno", 1),
             getattr(deep, "col_offset", 0) + 1,
         )
-    return ParsedPython(path, module)
+    return ParsedPython(path, module, nodes=tuple(nodes))
 
 
-def _too_deep(module: ast.Module) -> ast.AST | None:
-    """The first node nested deeper than MAX_AST_DEPTH, found without recursion."""
+def _bounded_walk(module: ast.Module) -> tuple[ast.AST | None, list[ast.AST]]:
+    """Every node, without recursion; or the first node nested deeper than MAX_AST_DEPTH."""
     stack: list[tuple[ast.AST, int]] = [(module, 0)]
+    nodes: list[ast.AST] = []
     while stack:
         node, depth = stack.pop()
         if depth > MAX_AST_DEPTH:
-            return node
+            return node, nodes
+        nodes.append(node)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return None
+    return None, nodes

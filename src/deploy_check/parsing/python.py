@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import posixpath
+from collections.abc import Iterable
 from collections.abc import Iterator
 
 from deploy_check.finding import Location
@@ -69,10 +70,10 @@ def deployed_modules(project: Project) -> Iterator[ParsedPython]:
 class Resolver:
     """Resolves expressions of one module (see the module docstring)."""
 
-    def __init__(self, tree: ast.Module, path: str) -> None:
+    def __init__(self, tree: ast.Module, path: str, nodes: Iterable[ast.AST] | None = None) -> None:
         self.path = path
         self.file = posixpath.join(WORKDIR, path)
-        self.aliases = _import_aliases(tree)
+        self.aliases = _import_aliases(ast.walk(tree) if nodes is None else nodes)
         self.constants: dict[str, Value] = {}
         assigned: dict[str, int] = {}
         for node in _module_level(tree.body):
@@ -191,9 +192,9 @@ def under(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
-def _import_aliases(tree: ast.Module) -> dict[str, str]:
+def _import_aliases(nodes: Iterable[ast.AST]) -> dict[str, str]:
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -242,9 +243,9 @@ class Setting:
     path: str
 
 
-def settings(tree: ast.Module, path: str, keys: frozenset[str]) -> Iterator[Setting]:
+def settings(nodes: Iterable[ast.AST], path: str, keys: frozenset[str]) -> Iterator[Setting]:
     """Assignments of the named settings anywhere in a module (module, class or function level)."""
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
@@ -293,18 +294,17 @@ def _is_config(node: ast.AST) -> bool:
     return name.endswith("config") or name.endswith("settings")
 
 
-def nodes(project: Project, module: ParsedPython) -> list[ast.AST]:
-    """Every node of a module, walked once per project and shared by the rules."""
+def nodes(project: Project, module: ParsedPython) -> tuple[ast.AST, ...]:
+    """Every node of a module, from the walk made once at parse time."""
     assert module.tree is not None
-    tree = module.tree
-    return project.memo(("ast-nodes", module.path), lambda: list(ast.walk(tree)))
+    return module.nodes or tuple(ast.walk(module.tree))
 
 
 def resolver(project: Project, module: ParsedPython) -> Resolver:
     """The module's resolver, built once per project and shared by the rules."""
     assert module.tree is not None
     tree = module.tree
-    return project.memo(("resolver", module.path), lambda: Resolver(tree, module.path))
+    return project.memo(("resolver", module.path), lambda: Resolver(tree, module.path, nodes(project, module)))
 
 
 def mentions(project: Project, module: ParsedPython, *words: str) -> bool:

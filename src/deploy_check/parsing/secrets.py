@@ -228,7 +228,7 @@ def _find(project: Project) -> list[SecretHit]:
             parsed = project.python(path)
             if parsed.tree is not None:
                 parsed_ok = True
-                for hit in _python_hits(path, parsed.tree, lines):
+                for hit in _python_hits(path, parsed.nodes or tuple(ast.walk(parsed.tree)), lines):
                     # the leftmost literal on a line speaks for the line
                     if hit.line not in per_line or hit.column < per_line[hit.line].column:
                         per_line[hit.line] = hit
@@ -340,9 +340,8 @@ def _private_key_lines(lines: list[str], start: int) -> tuple[str, ...]:
 # -- Python ---------------------------------------------------------------------
 
 
-def _python_hits(path: str, tree: ast.Module, lines: list[str]) -> Iterator[SecretHit]:
-    # ast.walk is iterative: safe on any tree the project accepted.
-    for node in ast.walk(tree):
+def _python_hits(path: str, nodes: tuple[ast.AST, ...], lines: list[str]) -> Iterator[SecretHit]:
+    for node in nodes:
         for name, value, fallback in _secret_literals(node):
             text = _literal_text(value)
             if text is None or not text.strip() or _is_label(name, text):

@@ -82,7 +82,7 @@ def check(project: Project) -> Iterator[Finding]:
             continue
         resolver = python.resolver(project, module)
         seen: set[int] = set()
-        for node, path in _uses(python.nodes(project, module), module.tree, resolver):
+        for node, path in _uses(python.nodes(project, module), resolver):
             line = getattr(node, "lineno", 0)
             if path is None or python.under(path, "/data") or line in seen:
                 continue
@@ -94,7 +94,7 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-def _uses(nodes: list[ast.AST], tree: ast.Module | None, resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None]]:
+def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None]]:
     for node in nodes:
         if isinstance(node, ast.Call) and node.args:
             name = resolver.qualified(node.func) or ""
@@ -103,8 +103,7 @@ def _uses(nodes: list[ast.AST], tree: ast.Module | None, resolver: python.Resolv
                 if isinstance(value, str):
                     plain = "create_engine" not in name and "dataset" not in name
                     yield node.args[0], sqlite_path(value, plain_paths=plain)
-    assert tree is not None
-    for setting in python.settings(tree, resolver.path, _KEYS):
+    for setting in python.settings(nodes, resolver.path, _KEYS):
         value = resolver.value(setting.node)
         if isinstance(value, str):
             plain = setting.key in ("DATABASE_PATH", "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")

@@ -50,8 +50,7 @@ def check(project: Project) -> Iterator[Finding]:
             continue
         resolver = python.resolver(project, module)
         seen: set[int] = set()
-        assert module.tree is not None
-        for node, directory, what in _destinations(module.tree, resolver):
+        for node, directory, what in _destinations(python.nodes(project, module), resolver):
             line = getattr(node, "lineno", 0)
             if directory is None or python.under(directory, UPLOADS) or line in seen:
                 continue
@@ -63,13 +62,13 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-def _destinations(tree: ast.Module, resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None, str]]:
-    for setting in python.settings(tree, resolver.path, _KEYS):
+def _destinations(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None, str]]:
+    for setting in python.settings(nodes, resolver.path, _KEYS):
         value = resolver.value(setting.node)
         if isinstance(value, str):
             yield setting.node, value, f"{setting.key} is"
-    uploads = _upload_names(tree)
-    for node in ast.walk(tree):
+    uploads = _upload_names(nodes)
+    for node in nodes:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -80,10 +79,10 @@ def _destinations(tree: ast.Module, resolver: python.Resolver) -> Iterator[tuple
             yield node.args[0], _directory(node.args[0], resolver), "an upload is saved in"
 
 
-def _upload_names(tree: ast.Module) -> set[str]:
+def _upload_names(nodes: tuple[ast.AST, ...]) -> set[str]:
     """Names bound to uploaded files: `f = request.files["x"]`, `for f in request.files.getlist(...)`."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Assign) and _is_upload(node.value, set()):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
         elif isinstance(node, (ast.For, ast.comprehension)) and _is_upload(node.iter, set()):
