@@ -123,9 +123,12 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     run.logs = smoke.logs(container)
     writes = smoke.ephemeral_writes(client, container.id) if run.first_answer is not None and not run.exited else []
     facts.join(timeout=30)
-    peak, ooms = box.get("peak", watcher.peak), box.get("ooms", 0)
+    peak, ooms = box.get("peak", watcher.peak), max(box.get("ooms", 0), watcher.oom_kills)
     cold = round(run.first_answer - run.started, 1) if run.first_answer is not None else None
 
+    late = smoke.cgroup_memory(container.id)  # where visible: the exact peak up to now, instantly
+    if late is not None:
+        peak, ooms = max(peak, late.peak), max(ooms, late.oom_kills)
     findings.extend(_boot_and_http(project, options, run))
     findings.extend(_memory(run, peak, ooms, watcher.failcnt, limit, options.tier))
     if cold is not None and cold > COLD_START_LIMIT:

@@ -37,6 +37,7 @@ class MemoryWatch:
         self.container_id = container_id
         self.peak = 0
         self.failcnt = 0
+        self.oom_kills = 0
         self._stream: Any = None
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -53,20 +54,70 @@ class MemoryWatch:
             return
 
     def stop(self) -> int:
-        """The peak so far; on cgroup v1 the engine's `max_usage` is the exact peak since start."""
-        try:
-            stats = self.client.api.stats(self.container_id, stream=False, one_shot=True)
-            memory = stats.get("memory_stats") or {}
-            self.peak = max(self.peak, int(memory.get("max_usage") or memory.get("usage") or 0))
-            self.failcnt = max(self.failcnt, int(memory.get("failcnt") or 0))
-        except Exception:  # noqa: BLE001 - gone already: the sampled peak stands
-            pass
+        """The peak: from the container's memory cgroup when it is visible (on the host: exact
+        and instant), else from one last one-shot stats call (cgroup v1 `max_usage`)."""
+        from_cgroup = cgroup_memory(self.container_id)
+        if from_cgroup is not None:
+            self.peak = max(self.peak, from_cgroup.peak)
+            self.oom_kills = from_cgroup.oom_kills
+        else:
+            try:
+                stats = self.client.api.stats(self.container_id, stream=False, one_shot=True)
+                memory = stats.get("memory_stats") or {}
+                self.peak = max(self.peak, int(memory.get("max_usage") or memory.get("usage") or 0))
+                self.failcnt = max(self.failcnt, int(memory.get("failcnt") or 0))
+            except Exception:  # noqa: BLE001 - gone already: the sampled peak stands
+                pass
         try:
             if self._stream is not None and hasattr(self._stream, "close"):
                 self._stream.close()
         except Exception:  # noqa: BLE001
             pass
         return self.peak
+
+
+@dataclasses.dataclass(frozen=True)
+class CgroupMemory:
+    peak: int
+    oom_kills: int
+
+
+_CGROUP_DIRS = (
+    "/sys/fs/cgroup/memory/docker/{id}",                      # v1, cgroupfs driver
+    "/sys/fs/cgroup/memory/system.slice/docker-{id}.scope",   # v1, systemd driver
+    "/sys/fs/cgroup/system.slice/docker-{id}.scope",          # v2, systemd driver
+    "/sys/fs/cgroup/docker/{id}",                             # v2, cgroupfs driver
+)
+
+
+def cgroup_memory(container_id: str) -> CgroupMemory | None:
+    """Peak memory and OOM kills straight from the container's cgroup, where this process can see it."""
+    for template in _CGROUP_DIRS:
+        directory = template.format(id=container_id)
+        peak = _read_int(f"{directory}/memory.max_usage_in_bytes") or _read_int(f"{directory}/memory.peak")
+        if peak is None:
+            continue
+        kills = 0
+        for name in ("memory.oom_control", "memory.events"):
+            for line in (_read_text(f"{directory}/{name}") or "").splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill" and value.strip().isdigit():
+                    kills = max(kills, int(value))
+        return CgroupMemory(peak, kills)
+    return None
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii") as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _read_int(path: str) -> int | None:
+    text = _read_text(path)
+    return int(text.strip()) if text and text.strip().isdigit() else None
 
 
 def start(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
@@ -160,9 +211,12 @@ def logs(container: Any) -> str:
 
 
 def oom_events(client: Any, container_id: str, since: float) -> int:
-    """How many times the kernel's OOM killer hit this container (workers included)."""
+    """How many times the kernel's OOM killer hit this container (workers included).
+
+    Asked up to the last whole second: asking past it makes the engine wait for the second to
+    end. A kill in the last fraction of a second still shows as OOMKilled or in gunicorn's log."""
     try:
-        events = client.events(since=int(since) - 1, until=int(time.time()) + 1,
+        events = client.events(since=int(since) - 1, until=int(time.time()),
                                filters={"container": container_id, "event": "oom"}, decode=True)
         return sum(1 for _ in events)
     except Exception:  # noqa: BLE001
