@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
 from typing import Any
 
@@ -110,25 +109,13 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "app")
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
-    # The engine takes a while to sample memory: ask for it while the rest is being looked at.
-    # The engine takes a while to sample memory and list events: ask while the rest is looked at.
-    box: dict[str, int] = {}
-
-    def memory_facts() -> None:
-        box["peak"] = watcher.stop()
-        box["ooms"] = smoke.oom_events(client, container.id, started_wall)
-
-    facts = threading.Thread(target=memory_facts, daemon=True)
-    facts.start()
     run.logs = smoke.logs(container)
     writes = smoke.ephemeral_writes(client, container.id) if run.first_answer is not None and not run.exited else []
-    facts.join(timeout=30)
-    peak, ooms = box.get("peak", watcher.peak), max(box.get("ooms", 0), watcher.oom_kills)
+    # Memory last, so the peak covers as much of the run as possible, but before the restart
+    # check stops the container (which ends its cgroup).
+    peak = watcher.stop()
+    ooms = max(smoke.oom_events(client, container.id, started_wall), watcher.oom_kills)
     cold = round(run.first_answer - run.started, 1) if run.first_answer is not None else None
-
-    late = smoke.cgroup_memory(container.id)  # where visible: the exact peak up to now, instantly
-    if late is not None:
-        peak, ooms = max(peak, late.peak), max(ooms, late.oom_kills)
     findings.extend(_boot_and_http(project, options, run))
     findings.extend(_memory(run, peak, ooms, watcher.failcnt, limit, options.tier))
     if cold is not None and cold > COLD_START_LIMIT:
@@ -152,6 +139,13 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
                     "peak_memory_bytes": peak or None, "restart": restart, "memory_limit_bytes": limit,
                     "answers": {path: answer.status for path, answer in run.answers.items()}}
     return findings
+
+
+def _stop(container: Any) -> None:
+    try:
+        container.stop(timeout=5)
+    except Exception:  # noqa: BLE001 - already stopped or gone
+        pass
 
 
 def _crash_location(project: Project, log: str) -> tuple[Location, str]:
@@ -208,10 +202,7 @@ def _restart(client: Any, project: Project, options: Options, resources: Resourc
              first_ok: bool) -> tuple[str, Finding | None]:
     """Stop the first container, start a new one on the same /data, probe again: it must answer
     as well as the first start did (a path that already failed is smoke-http's, not this)."""
-    try:
-        first.stop(timeout=5)
-    except Exception:  # noqa: BLE001
-        pass
+    _stop(first)
     try:
         client.api.remove_container(first.id, force=True)
         resources.containers.remove(first.id)
