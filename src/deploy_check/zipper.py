@@ -78,8 +78,8 @@ def write_zip(root: str, paths: Iterable[str], destination: str) -> ZipResult:
                         sink.write(chunk)
                 files += 1
         digest = hashlib.sha256()
-        with open(tmp, "rb") as handle:
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
+        with open(tmp, "rb") as written:
+            for chunk in iter(lambda: written.read(CHUNK), b""):
                 digest.update(chunk)
         size = os.path.getsize(tmp)
         os.replace(tmp, destination)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import sys
 from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
@@ -145,7 +144,7 @@ def _imports(path: str, body: list[ast.stmt], optional: bool) -> Iterator[Import
         elif isinstance(node, ast.ImportFrom):
             if not optional and node.level == 0 and node.module:
                 yield ImportSite(node.module.split(".")[0], path, node.lineno, node.col_offset + 1)
-        elif isinstance(node, ast.Try) or (sys.version_info >= (3, 11) and isinstance(node, getattr(ast, "TryStar", ast.Try))):
+        elif isinstance(node, (ast.Try, ast.TryStar)):
             guarded = optional or _catches_import_error(node)
             yield from _imports(path, node.body, guarded)
             for handler in node.handlers:
@@ -162,7 +161,7 @@ def _imports(path: str, body: list[ast.stmt], optional: bool) -> Iterator[Import
             yield from _imports(path, getattr(node, "orelse", []), optional)
 
 
-def _catches_import_error(node: ast.Try) -> bool:
+def _catches_import_error(node: ast.Try | ast.TryStar) -> bool:
     for handler in node.handlers:
         if handler.type is None:
             return True

@@ -264,9 +264,9 @@ def settings(nodes: Iterable[ast.AST], path: str, keys: frozenset[str]) -> Itera
                     if isinstance(arg, ast.Dict):
                         yield from _dict_settings(arg, path, keys)
                 if node.func.attr == "setdefault" and len(node.args) == 2:
-                    key = node.args[0]
-                    if isinstance(key, ast.Constant) and key.value in keys:
-                        yield Setting(str(key.value), node.args[1], path)
+                    name = node.args[0]
+                    if isinstance(name, ast.Constant) and name.value in keys:
+                        yield Setting(str(name.value), node.args[1], path)
         elif isinstance(node, ast.Dict):
             yield from _dict_settings(node, path, keys)
 

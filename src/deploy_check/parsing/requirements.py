@@ -22,8 +22,8 @@ from deploy_check.project import Project
 ROOT_FILE = "requirements.txt"
 
 # The platform Niblit installs on: Linux, CPython 3.12 (the template's base).
-NIBLIT_ENV = {
-    **default_environment(),
+NIBLIT_ENV: dict[str, str] = {
+    **{key: str(value) for key, value in default_environment().items()},
     "sys_platform": "linux",
     "platform_system": "Linux",
     "os_name": "posix",

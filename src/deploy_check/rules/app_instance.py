@@ -97,11 +97,11 @@ def _check_module(tree: ast.Module) -> Iterator[Finding]:
         return
 
     for block in main_blocks:
-        for node in ast.walk(block):
-            if _assigned_to(node, "app") is not None:
+        for inner in ast.walk(block):
+            if _assigned_to(inner, "app") is not None:
                 yield RULE.finding(
                     "`app` is created only under `if __name__ == \"__main__\":`, which never runs under gunicorn",
-                    python.location(PATH, node), hint=_HINT,
+                    python.location(PATH, inner), hint=_HINT,
                 )
                 return
     for node in top:

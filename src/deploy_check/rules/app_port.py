@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from collections.abc import Sequence
 
 from deploy_check.finding import Finding
 from deploy_check.parsing import python
@@ -59,7 +60,7 @@ def check(project: Project) -> Iterator[Finding]:
                 )
 
 
-def _flask_names(nodes: list[ast.AST]) -> set[str]:
+def _flask_names(nodes: Sequence[ast.AST]) -> set[str]:
     names = {"app", "application"}
     for node in nodes:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):

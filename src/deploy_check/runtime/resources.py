@@ -42,8 +42,8 @@ class Resources:
         previous: dict[int, Any] = {}
         in_main = threading.current_thread() is threading.main_thread()
         if in_main:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                previous[signum] = signal.signal(signum, lambda s, f: held.append(s))
+            for wanted in (signal.SIGTERM, signal.SIGINT):
+                previous[wanted] = signal.signal(wanted, lambda s, f: held.append(s))
         try:
             self._remove_all()
         finally:
