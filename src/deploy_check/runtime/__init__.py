@@ -172,9 +172,13 @@ def _boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[F
         if answer.ok:
             continue
         what = f"answered {answer.status}" if answer.status else f"did not answer ({answer.error})"
+        hint = "make the smoke paths answer 2xx/3xx (see the log for the traceback)"
+        if answer.status == 404:
+            hint = (f"the app has no route for {path}: add one, or smoke-test a path it serves "
+                    '(--smoke-path, or smoke-paths = ["/health"] in .deploy-check.toml)')
         findings.append(smoke_http.RULE.finding(
             f"GET {path} {what}", where if answer.status and answer.status >= 500 else Location(None),
-            hint="make the smoke paths answer 2xx/3xx (see the log for the traceback)", log=log))
+            hint=hint, log=log))
     return findings
 
 
