@@ -71,3 +71,12 @@ def test_fail_on_never_exits_zero(tmp_path):
     (tmp_path / "app.py").write_text("print('no flask here')\n")
     assert main([str(tmp_path), "--skip-build", "--fail-on", "never", "--format", "json"]) == 0
     assert main([str(tmp_path), "--skip-build", "--format", "json"]) == 1
+
+
+def test_workspace_prefix_for_annotations(tmp_path):
+    from deploy_check.cli import workspace_prefix
+
+    (tmp_path / "app").mkdir()
+    assert workspace_prefix(str(tmp_path / "app"), {"GITHUB_WORKSPACE": str(tmp_path)}) == "app/"
+    assert workspace_prefix(str(tmp_path), {"GITHUB_WORKSPACE": str(tmp_path)}) == ""
+    assert workspace_prefix(str(tmp_path / "app"), {}) == ""

@@ -171,11 +171,22 @@ class _Progress:
             self.grouped = False
 
 
+def workspace_prefix(path: str, environ: dict[str, str] | None = None) -> str:
+    """Inside GitHub Actions, annotation and SARIF paths are relative to the workspace: `app/` for `app`."""
+    workspace = (os.environ if environ is None else environ).get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    root, target = os.path.realpath(workspace), os.path.realpath(path)
+    if target == root or not target.startswith(root + os.sep):
+        return ""
+    return os.path.relpath(target, root).replace(os.sep, "/") + "/"
+
+
 def emit(report: Report, fmt: str, args: argparse.Namespace) -> None:
     """Write the chosen format to stdout or --output, plus any extra report files."""
     to_tty = args.output is None and sys.stdout.isatty()
     color = to_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    context = RenderContext(color=color, source_line=report.source_line)
+    context = RenderContext(color=color, source_line=report.source_line, path_prefix=workspace_prefix(report.path))
     if args.json:
         write_file(args.json, render("json", report, context))
     if args.sarif:
