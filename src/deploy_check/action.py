@@ -12,6 +12,7 @@ from typing import TextIO
 
 from deploy_check import engine
 from deploy_check import github
+from deploy_check.cli import workspace_prefix
 from deploy_check.artifact import ArtifactError
 from deploy_check.artifact import Client
 from deploy_check.artifact import Runtime
@@ -89,7 +90,7 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     target = os.path.realpath(os.path.join(workspace, relative))
     if not (target == workspace or target.startswith(workspace + os.sep)):
         raise UsageError(f"input path: {relative!r} is outside the workspace")
-    prefix = "" if target == workspace else os.path.relpath(target, workspace).replace(os.sep, "/") + "/"
+    prefix = workspace_prefix(target, {"GITHUB_WORKSPACE": workspace})
     options = options_from_inputs(environ)
     repository = (environ.get("GITHUB_REPOSITORY") or "app").rsplit("/", 1)[-1]
     artifact_name = read_input(environ, "artifact-name", f"{repository}-niblit")
