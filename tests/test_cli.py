@@ -80,3 +80,10 @@ def test_workspace_prefix_for_annotations(tmp_path):
     assert workspace_prefix(str(tmp_path / "app"), {"GITHUB_WORKSPACE": str(tmp_path)}) == "app/"
     assert workspace_prefix(str(tmp_path), {"GITHUB_WORKSPACE": str(tmp_path)}) == ""
     assert workspace_prefix(str(tmp_path / "app"), {}) == ""
+
+
+def test_short_secrets_are_never_quoted(tmp_path, capsys):
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\napp.secret_key = 'dev'\n")
+    main([str(tmp_path), "--skip-build"])
+    out = capsys.readouterr().out
+    assert "secret_key = ****" in out and "'dev'" not in out

@@ -28,6 +28,19 @@ def open_project(path: str) -> Project:
     return Project(path)
 
 
+SECRET_SPANS = "secret-spans"
+
+
+def remember_secret_spans(project: Project, findings: Iterable[Finding]) -> None:
+    """Where hardcoded-secret findings sit on their lines, so quoted lines can hide them."""
+    spans: dict[tuple[str, int], list[tuple[int, int]]] = project.memo(SECRET_SPANS, dict)
+    for finding in findings:
+        if (finding.rule == "hardcoded-secret" and finding.path and finding.line and finding.column
+                and finding.end_column and finding.end_line in (None, finding.line)
+                and finding.end_column > finding.column):
+            spans.setdefault((finding.path, finding.line), []).append((finding.column, finding.end_column))
+
+
 def masked_lines(project: Project) -> Callable[[str, int], str | None]:
     """Repository lines for quoting in reports, with every secret found replaced by ****."""
     from deploy_check.parsing.secrets import secret_values
@@ -39,6 +52,10 @@ def masked_lines(project: Project) -> Callable[[str, int], str | None]:
         text = project.line(path, number)
         if text is None:
             return None
+        # The exact spans of hardcoded-secret findings first (short secrets are not in the mask list).
+        spans: dict[tuple[str, int], list[tuple[int, int]]] = project.memo(SECRET_SPANS, dict)
+        for start, end in sorted(spans.get((path, number), []), reverse=True):
+            text = text[: start - 1] + "****" + text[end - 1 :]
         for secret in project.memo("secrets-longest-first", secrets_longest_first):
             text = text.replace(secret, "****")
         return text
@@ -62,6 +79,7 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
         path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project)
     )
     findings = list(lint(project))
+    remember_secret_spans(project, findings)
     blocking = any(f.severity.value == "error" and f.rule in _BLOCKS_BUILD for f in findings)
     if not options.skip_build and not blocking:
         from deploy_check.runtime import run_runtime
