@@ -8,7 +8,6 @@ from typing import Any
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
 
-SKIPPED: dict[str, Any] = {"status": "skipped"}
 
 
 def _skipped_build() -> dict[str, Any]:
