@@ -191,3 +191,10 @@ def test_database_external_never_repeats_credentials(tmp_path):
 )
 def test_upload_path(tmp_path, source, expected):
     assert lines_of(upload_path, tmp_path, {"app.py": source}) == expected
+
+
+@pytest.mark.skipif(__import__("sys").version_info >= (3, 12), reason="only an older Python cannot parse 3.12 syntax")
+@pytest.mark.parametrize("source", ["type Point = tuple[int, int]\n", "def first[T](xs: list[T]) -> T:\n    return xs[0]\n",
+                                    "x = f\"{'a' + f'{1}'}\"\ny = f\"{\"nested\"}\"\n"])
+def test_python_312_syntax_is_not_judged_by_an_older_python(tmp_path, source):
+    assert lines_of(python_syntax, tmp_path, {"app.py": source}) == []

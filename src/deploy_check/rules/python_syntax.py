@@ -7,6 +7,10 @@ finding is on the line and column of the error as Python reports it. Files
 nested too deeply to analyse are reported too, since the analysis of the other
 rules could not look inside them.
 
+Syntax new in Python 3.12 (PEP 695 `type` aliases and generics, PEP 701
+f-strings) is valid on Niblit: when deploy-check itself runs on an older
+Python, errors on such lines are not reported rather than guessed.
+
 ## How to fix
 Fix the syntax error; run `python -m py_compile FILE` locally on Python 3.12.
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
@@ -57,11 +62,29 @@ def check(project: Project) -> Iterator[Finding]:
                 hint="save the file as UTF-8 (or remove it if it is not Python)",
             )
             continue
+        if _maybe_newer_syntax(project, path, parsed.line):
+            continue  # this Python is older than Niblit's 3.12 and cannot judge 3.12-only syntax
         yield RULE.finding(
             f"{parsed.error}",
             Location(path, parsed.line, parsed.column),
             hint="fix the syntax for Python 3.12 (`python -m py_compile` shows it too)",
         )
+
+
+_PY312_ONLY = re.compile(
+    r"^\s*type\s+\w+\s*(\[.*\])?\s*="          # PEP 695 type aliases
+    r"|^\s*(async\s+)?def\s+\w+\s*\["           # PEP 695 generic functions
+    r"|^\s*class\s+\w+\s*\["                     # PEP 695 generic classes
+    r"|\bf[\"']|\bF[\"']|\b[rR][fF][\"']|\b[fF][rR][\"']"  # PEP 701 f-strings
+)
+
+
+def _maybe_newer_syntax(project: Project, path: str, line: int | None) -> bool:
+    """On a Python older than 3.12, an error on a line that uses 3.12-only syntax cannot be judged."""
+    if sys.version_info >= (3, 12) or line is None:
+        return False
+    text = project.line(path, line) or ""
+    return bool(_PY312_ONLY.search(text))
 
 
 def _declared_encoding_ok(project: Project, path: str) -> bool:
