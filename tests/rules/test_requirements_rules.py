@@ -120,3 +120,17 @@ def test_import_not_in_requirements(tmp_path, files, expected):
 def test_python_version(tmp_path, files, expected):
     result = run(tmp_path, files, [python_version])
     assert [(path, line) for _, path, line in result] == expected
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        ({"app.py": "import imp\n"}, [("app.py", 1)]),
+        ({"app.py": "from distutils.util import strtobool\n"}, [("app.py", 1)]),
+        ({"app.py": "from distutils.util import strtobool\n", "requirements.txt": OK + "setuptools\n"}, []),
+    ],
+)
+def test_modules_removed_in_python_312(tmp_path, files, expected):
+    files = {"requirements.txt": OK, **files}
+    result = run(tmp_path, files, [import_not_in_requirements])
+    assert [(path, line) for _, path, line in result] == expected

@@ -8,6 +8,8 @@ The standard library, the repository's own modules, modules that the listed
 distributions bring with them (`werkzeug` with Flask, `sqlalchemy` with
 Flask-SQLAlchemy) and the usual import-name/distribution-name gaps (`yaml` is
 PyYAML, `PIL` is Pillow, `dotenv` is python-dotenv, ...) are understood.
+Modules Python 3.12 removed (`distutils`, `imp`, `asyncore`, `asynchat`,
+`smtpd`) are not the standard library on Niblit and are reported too.
 Imports guarded by `try: ... except ImportError`, imports under
 `if TYPE_CHECKING:` and test files are not counted. When unsure, it says
 nothing.
@@ -44,7 +46,11 @@ from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("import-not-in-requirements", severity="warning", doc=__doc__)
-_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
+# Niblit runs Python 3.12, which removed these (PEP 594, PEP 632): whatever Python runs
+# deploy-check, they are not the standard library there.
+REMOVED_IN_312 = {"distutils": "setuptools", "imp": None, "asynchat": "pyasynchat", "asyncore": "pyasyncore",
+                  "smtpd": "aiosmtpd"}
+_STDLIB = (frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}) - set(REMOVED_IN_312)
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -62,10 +68,17 @@ def check(project: Project) -> Iterator[Finding]:
         module = site.module
         if module in _STDLIB or module in local or module in provided or (site.path, module) in reported:
             continue
-        dist = imports.distribution_for(module)
+        dist = REMOVED_IN_312.get(module) or imports.distribution_for(module)
         if dist in names or "*" in names:
             continue
         reported.add((site.path, module))
+        if module in REMOVED_IN_312:
+            yield RULE.finding(
+                f"imports {module!r}, which Python 3.12 (Niblit's) no longer has",
+                Location(site.path, site.line, site.column),
+                hint=f"add `{dist}` to requirements.txt" if REMOVED_IN_312[module] else "use importlib instead of imp",
+            )
+            continue
         yield RULE.finding(
             f"imports {module!r}, which no requirement provides: the app would fail with ModuleNotFoundError",
             Location(site.path, site.line, site.column),
