@@ -46,8 +46,13 @@ def act_binary() -> str:
 
 
 @pytest.fixture(scope="session")
-def action_image(docker_client) -> str:
+def action_image(docker_client):
     """The action's image, built from the top-level Dockerfile as the runner builds it."""
     from tests.action_image import build_action_image
 
-    return build_action_image(docker_client)
+    tag = build_action_image(docker_client)
+    yield tag
+    try:  # tests leave no images behind (layers stay in the engine's cache)
+        docker_client.images.remove(tag, force=True, noprune=True)
+    except Exception:  # noqa: BLE001
+        pass
