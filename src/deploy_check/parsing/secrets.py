@@ -60,6 +60,7 @@ from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 from detect_secrets.util.code_snippet import CodeSnippet
 
+from deploy_check.parsing.prefilter import Prefilter
 from deploy_check.project import Project
 from deploy_check.upload_set import included
 
@@ -112,16 +113,16 @@ _FORMAT_PLUGINS: tuple[BasePlugin, ...] = (
     TelegramBotTokenDetector(),
     TwilioKeyDetector(),
 )
-# Each format plugin's regexes, multi-line, to test a whole file at once: most
-# files match none, and one C-level search per regex beats a Python loop per line.
-_WHOLE_FILE = {
-    id(plugin): tuple(
-        re.compile(rx.pattern, rx.flags | re.MULTILINE)
-        for rx in getattr(plugin, "denylist", ())
-        if isinstance(rx, re.Pattern)
-    )
+# Each format plugin's regexes, searched in all files at once before any line is
+# analysed: most files match none, and a plugin that cannot match is not called.
+_PREFILTER = Prefilter({
+    id(plugin): [rx for rx in getattr(plugin, "denylist", ()) if isinstance(rx, re.Pattern)]
     for plugin in _FORMAT_PLUGINS
-}
+})
+# Plugins that are not (only) regexes: always called.
+_UNFILTERED = frozenset(
+    id(p) for p in _FORMAT_PLUGINS if not any(isinstance(rx, re.Pattern) for rx in getattr(p, "denylist", ()))
+)
 _KEYWORD = KeywordDetector()
 _ENTROPY = Base64HighEntropyString(limit=4.5)
 
@@ -214,14 +215,15 @@ def scannable(project: Project, path: str) -> bool:
 
 
 def _find(project: Project) -> list[SecretHit]:
+    paths = [entry.path for entry in project.files if scannable(project, entry.path)]
+    texts = {path: text for path in paths if (text := project.read_text(path))}
+    candidates = _PREFILTER.candidates(list(texts.values()))
     hits: list[SecretHit] = []
-    for entry in project.files:
-        path = entry.path
-        if not scannable(project, path):
-            continue
+    for path, could_match in zip(texts, candidates):
         lines = project.lines(path)
         if not lines:
             continue
+        plugins = [p for p in _FORMAT_PLUGINS if id(p) in could_match or id(p) in _UNFILTERED]
         per_line: dict[int, SecretHit] = {}
         parsed_ok = False
         if path.endswith(".py"):
@@ -233,8 +235,7 @@ def _find(project: Project) -> list[SecretHit]:
                     if hit.line not in per_line or hit.column < per_line[hit.line].column:
                         per_line[hit.line] = hit
         wide = not parsed_ok and _is_config(path)
-        text = project.read_text(path) or ""
-        for hit in _detector_hits(path, text, lines, keyword_and_entropy=wide):
+        for hit in _detector_hits(path, plugins, lines, keyword_and_entropy=wide):
             per_line.setdefault(hit.line, hit)
         hits.extend(h for n, h in sorted(per_line.items()) if not _allowlisted(path, lines, n))
     return hits
@@ -254,23 +255,14 @@ def _allowlisted(path: str, lines: list[str], number: int) -> bool:
         return False
 
 
-def _could_match(plugin: BasePlugin, text: str) -> bool:
-    patterns = _WHOLE_FILE.get(id(plugin))
-    if not patterns:  # not regex-based: cannot pre-test
-        return True
-    return any(pattern.search(text) for pattern in patterns)
-
-
 def _detector_hits(
-    path: str, text: str, lines: list[str], *, keyword_and_entropy: bool
+    path: str, format_plugins: list[BasePlugin], lines: list[str], *, keyword_and_entropy: bool
 ) -> Iterator[SecretHit]:
     # KeywordDetector picks its regexes from the file name; Dockerfile,
     # Procfile and .env.example are `NAME=value` files, so present them as .cfg.
     name = path.rsplit("/", 1)[-1]
     keyword_name = path if "." in name and not name.startswith(".env") else path + ".cfg"
-    plugins: list[tuple[BasePlugin, str]] = [
-        (p, path) for p in _FORMAT_PLUGINS if _could_match(p, text)
-    ]
+    plugins: list[tuple[BasePlugin, str]] = [(p, path) for p in format_plugins]
     if keyword_and_entropy:
         plugins += [(_KEYWORD, keyword_name), (_ENTROPY, path)]
     if not plugins:
