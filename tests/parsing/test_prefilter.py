@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from deploy_check.parsing import prefilter
 from deploy_check.parsing.prefilter import Prefilter
 from deploy_check.parsing.prefilter import required_literal
-from deploy_check.parsing.secrets import _FORMAT_PLUGINS
+from deploy_check.parsing.secret_detectors import FORMAT_PLUGINS
 
 PATTERNS = {
     "aws": [re.compile(r"(?:A3T[A-Z0-9]|AKIA)[0-9A-Z]{16}")],
@@ -57,7 +57,7 @@ def test_required_literal_is_the_longest_top_level_run():
 
 
 def test_every_secret_plugin_regex_gets_a_literal_or_runs_whole():
-    for plugin in _FORMAT_PLUGINS:
+    for plugin in FORMAT_PLUGINS:
         for regex in getattr(plugin, "denylist", ()):
             literal = required_literal(regex.pattern, regex.flags)
             assert literal is None or len(literal) >= 2

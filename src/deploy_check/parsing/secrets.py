@@ -8,7 +8,7 @@ Two sources, merged one hit per line (the first wins):
    fallbacks of secret-named environment reads (`os.environ.get("SECRET_KEY",
    "dev")`). Every non-empty literal counts, placeholders included: a deployed
    app with `SECRET_KEY = "change-me"` has a fixed, public key.
-2. detect-secrets 1.5.0 plugins, called directly (no global settings, no
+2. detect-secrets 1.5.0 plugins (in `secret_detectors`, imported on first use), called directly (no global settings, no
    network verification): provider formats (AWS, private keys, GitHub, Slack,
    Stripe, ...) in every text file of the upload; the keyword and base64
    high-entropy detectors only in Python files that did not parse and in
@@ -27,40 +27,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from detect_secrets.filters.allowlist import is_line_allowlisted
-from detect_secrets.filters.heuristic import is_indirect_reference
-from detect_secrets.filters.heuristic import is_likely_id_string
-from detect_secrets.filters.heuristic import is_lock_file
-from detect_secrets.filters.heuristic import is_not_alphanumeric_string
-from detect_secrets.filters.heuristic import is_potential_uuid
-from detect_secrets.filters.heuristic import is_prefixed_with_dollar_sign
-from detect_secrets.filters.heuristic import is_sequential_string
-from detect_secrets.filters.heuristic import is_templated_secret
-from detect_secrets.plugins.artifactory import ArtifactoryDetector
-from detect_secrets.plugins.aws import AWSKeyDetector
-from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
-from detect_secrets.plugins.base import BasePlugin
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
-from detect_secrets.plugins.discord import DiscordBotTokenDetector
-from detect_secrets.plugins.github_token import GitHubTokenDetector
-from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
-from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
-from detect_secrets.plugins.jwt import JwtTokenDetector
-from detect_secrets.plugins.keyword import KeywordDetector
-from detect_secrets.plugins.mailchimp import MailchimpDetector
-from detect_secrets.plugins.npm import NpmDetector
-from detect_secrets.plugins.openai import OpenAIDetector
-from detect_secrets.plugins.private_key import PrivateKeyDetector
-from detect_secrets.plugins.pypi_token import PypiTokenDetector
-from detect_secrets.plugins.sendgrid import SendGridDetector
-from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.square_oauth import SquareOAuthDetector
-from detect_secrets.plugins.stripe import StripeDetector
-from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
-from detect_secrets.plugins.twilio import TwilioKeyDetector
-from detect_secrets.util.code_snippet import CodeSnippet
 
-from deploy_check.parsing.prefilter import Prefilter
 from deploy_check.project import Project
 from deploy_check.upload_set import included
 
@@ -69,8 +36,8 @@ MAX_SCAN_BYTES = 1024 * 1024
 # Longer lines are minified code or embedded data: slow to scan, rarely a key.
 MAX_LINE_CHARS = 4000
 # High-entropy strings outside this length are hashes, blobs or data URIs.
-_ENTROPY_MIN_LEN = 20
-_ENTROPY_MAX_LEN = 100
+ENTROPY_MIN_LEN = 20
+ENTROPY_MAX_LEN = 100
 
 # Files whose names say they are generated or pinned, never hand-typed secrets.
 _SKIP_SUFFIXES = (".min.js", ".min.css", ".map", ".lock", "go.sum", "pnpm-lock.yaml", "uv.lock")
@@ -88,68 +55,6 @@ _CONFIG_SUFFIXES = (
     ".env.example", ".env.sample", ".env.template", ".env.dist",
 )
 _CONFIG_NAMES = ("Dockerfile", "docker-compose.yml", "docker-compose.yaml", "Procfile", ".flaskenv")
-
-# Provider formats: precise, checked in every text file. Left out: the IBM
-# detectors (keyword-shaped regexes that cost a third of the scan time and
-# overlap the keyword checks), IP addresses (not secrets), Cloudant/SoftLayer.
-_FORMAT_PLUGINS: tuple[BasePlugin, ...] = (
-    ArtifactoryDetector(),
-    AWSKeyDetector(),
-    AzureStorageKeyDetector(),
-    BasicAuthDetector(),
-    DiscordBotTokenDetector(),
-    GitHubTokenDetector(),
-    GitLabTokenDetector(),
-    JwtTokenDetector(),
-    MailchimpDetector(),
-    NpmDetector(),
-    OpenAIDetector(),
-    PrivateKeyDetector(),
-    PypiTokenDetector(),
-    SendGridDetector(),
-    SlackDetector(),
-    SquareOAuthDetector(),
-    StripeDetector(),
-    TelegramBotTokenDetector(),
-    TwilioKeyDetector(),
-)
-# Each format plugin's regexes, searched in all files at once before any line is
-# analysed: most files match none, and a plugin that cannot match is not called.
-_PREFILTER = Prefilter({
-    id(plugin): [rx for rx in getattr(plugin, "denylist", ()) if isinstance(rx, re.Pattern)]
-    for plugin in _FORMAT_PLUGINS
-})
-# Plugins that are not (only) regexes: always called.
-_UNFILTERED = frozenset(
-    id(p) for p in _FORMAT_PLUGINS if not any(isinstance(rx, re.Pattern) for rx in getattr(p, "denylist", ()))
-)
-_KEYWORD = KeywordDetector()
-_ENTROPY = Base64HighEntropyString(limit=4.5)
-
-# detect-secrets' secret types, as our messages name them.
-_KINDS = {
-    "Artifactory Credentials": "Artifactory credential",
-    "AWS Access Key": "AWS access key",
-    "Azure Storage Account access key": "Azure Storage account key",
-    "Basic Auth Credentials": "password in a URL (user:password@host)",
-    "Discord Bot Token": "Discord bot token",
-    "GitHub Token": "GitHub token",
-    "GitLab Token": "GitLab token",
-    "JSON Web Token": "JSON Web Token",
-    "Mailchimp Access Key": "Mailchimp API key",
-    "NPM tokens": "npm token",
-    "OpenAI Token": "OpenAI API key",
-    "Private Key": "private key",
-    "PyPI Token": "PyPI token",
-    "SendGrid API Key": "SendGrid API key",
-    "Slack Token": "Slack token",
-    "Square OAuth Secret": "Square OAuth secret",
-    "Stripe Access Key": "Stripe key",
-    "Telegram Bot Token": "Telegram bot token",
-    "Twilio API Key": "Twilio API key",
-    "Secret Keyword": "password or secret assigned a literal",
-    "Base64 High Entropy String": "high-entropy string that looks like a key or token",
-}
 
 # A target named like this holds a secret: the name *ends* with the secret
 # word, so PASSWORD_MIN_LENGTH or TOKEN_EXPIRY_SECONDS do not count.
@@ -208,6 +113,8 @@ def scannable(project: Project, path: str) -> bool:
     name = lower.rsplit("/", 1)[-1]
     if lower.endswith(_BINARY_SUFFIXES) or lower.endswith(_SKIP_SUFFIXES):
         return False
+    from deploy_check.parsing.secret_detectors import is_lock_file
+
     return not is_lock_file(name)
 
 
@@ -215,15 +122,17 @@ def scannable(project: Project, path: str) -> bool:
 
 
 def _find(project: Project) -> list[SecretHit]:
+    from deploy_check.parsing import secret_detectors as detectors
+
     paths = [entry.path for entry in project.files if scannable(project, entry.path)]
     texts = {path: text for path in paths if (text := project.read_text(path))}
-    candidates = _PREFILTER.candidates(list(texts.values()))
+    candidates = detectors.PREFILTER.candidates(list(texts.values()))
     hits: list[SecretHit] = []
     for path, could_match in zip(texts, candidates):
         lines = project.lines(path)
         if not lines:
             continue
-        plugins = [p for p in _FORMAT_PLUGINS if id(p) in could_match or id(p) in _UNFILTERED]
+        plugins = [p for p in detectors.FORMAT_PLUGINS if id(p) in could_match or id(p) in detectors.UNFILTERED]
         per_line: dict[int, SecretHit] = {}
         parsed_ok = False
         if path.endswith(".py"):
@@ -235,98 +144,15 @@ def _find(project: Project) -> list[SecretHit]:
                     if hit.line not in per_line or hit.column < per_line[hit.line].column:
                         per_line[hit.line] = hit
         wide = not parsed_ok and _is_config(path)
-        for hit in _detector_hits(path, plugins, lines, keyword_and_entropy=wide):
+        for hit in detectors.detector_hits(path, plugins, lines, keyword_and_entropy=wide):
             per_line.setdefault(hit.line, hit)
-        hits.extend(h for n, h in sorted(per_line.items()) if not _allowlisted(path, lines, n))
+        hits.extend(h for n, h in sorted(per_line.items()) if not detectors.allowlisted(path, lines, n))
     return hits
 
 
 def _is_config(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return path.endswith(".py") or name in _CONFIG_NAMES or name.lower().endswith(_CONFIG_SUFFIXES)
-
-
-def _allowlisted(path: str, lines: list[str], number: int) -> bool:
-    previous = lines[number - 2] if number >= 2 else ""
-    snippet = CodeSnippet([previous, lines[number - 1]], number - 1, 1)
-    try:
-        return bool(is_line_allowlisted(path, lines[number - 1], snippet))
-    except Exception:  # noqa: BLE001 - a third-party heuristic must not fail the check
-        return False
-
-
-def _detector_hits(
-    path: str, format_plugins: list[BasePlugin], lines: list[str], *, keyword_and_entropy: bool
-) -> Iterator[SecretHit]:
-    # KeywordDetector picks its regexes from the file name; Dockerfile,
-    # Procfile and .env.example are `NAME=value` files, so present them as .cfg.
-    name = path.rsplit("/", 1)[-1]
-    keyword_name = path if "." in name and not name.startswith(".env") else path + ".cfg"
-    plugins: list[tuple[BasePlugin, str]] = [(p, path) for p in format_plugins]
-    if keyword_and_entropy:
-        plugins += [(_KEYWORD, keyword_name), (_ENTROPY, path)]
-    if not plugins:
-        return
-    for number, line in enumerate(lines, start=1):
-        if len(line) > MAX_LINE_CHARS or not line.strip():
-            continue
-        for plugin, filename in plugins:
-            try:
-                found = plugin.analyze_line(filename=filename, line=line, line_number=number)
-            except Exception:  # noqa: BLE001 - a plugin bug must not fail the check
-                continue
-            best: SecretHit | None = None
-            for potential in found:
-                value = potential.secret_value or ""
-                if not value or _filtered(plugin, value, line):
-                    continue
-                start = line.find(value)
-                column = start + 1 if start >= 0 else 1
-                mask: tuple[str, ...] = ()
-                masked = value
-                if isinstance(plugin, PrivateKeyDetector):
-                    # the match is the BEGIN header; the secret is the body below it
-                    mask = _private_key_lines(lines, number)
-                    masked = ""
-                hit = SecretHit(
-                    path, number, column, number,
-                    column + len(value) if start >= 0 else len(line) + 1,
-                    _KINDS.get(potential.type, "secret"), "detect-secrets",
-                    value=masked, mask=mask,
-                )
-                if best is None or hit.column < best.column:
-                    best = hit
-            if best is not None:
-                yield best
-                break  # one hit per line; the format plugins come first
-
-
-def _filtered(plugin: BasePlugin, value: str, line: str) -> bool:
-    """detect-secrets' own false-positive heuristics, for the noisy detectors."""
-    if type(plugin).__name__ == "BasicAuthDetector" and not_a_secret_value(value):
-        return True
-    if plugin is _ENTROPY and not (_ENTROPY_MIN_LEN <= len(value) <= _ENTROPY_MAX_LEN):
-        return True
-    if plugin is not _KEYWORD and plugin is not _ENTROPY:
-        return False
-    return (
-        is_sequential_string(value)
-        or is_potential_uuid(value)
-        or is_likely_id_string(value, line, plugin)
-        or is_templated_secret(value)
-        or is_prefixed_with_dollar_sign(value)
-        or is_indirect_reference(line)
-        or is_not_alphanumeric_string(value)
-    )
-
-
-def _private_key_lines(lines: list[str], start: int) -> tuple[str, ...]:
-    body: list[str] = []
-    for line in lines[start : start + 100]:
-        if "-----END" in line:
-            break
-        body.append(line.strip().strip("\"',\\n"))
-    return tuple(body)
 
 
 # -- Python ---------------------------------------------------------------------

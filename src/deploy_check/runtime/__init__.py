@@ -1,6 +1,7 @@
 """Build the image and smoke-test it as Niblit runs it, turning what happens into findings."""
 from __future__ import annotations
 
+import concurrent.futures
 import re
 import time
 from typing import Any
@@ -110,11 +111,22 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     run.logs = smoke.logs(container)
-    writes = smoke.ephemeral_writes(client, container.id) if run.first_answer is not None and not run.exited else []
     # Memory last, so the peak covers as much of the run as possible, but before the restart
     # check stops the container (which ends its cgroup).
     peak = watcher.stop()
     ooms = max(smoke.oom_events(client, container.id, started_wall), watcher.oom_kills)
+    writes: list[str] = []
+    restart, restart_finding = "skipped", None
+    if run.first_answer is not None and not run.exited:
+        first_ok = run.answers[options.smoke_paths[0]].ok
+        _stop(container)
+        # The stopped container's `docker diff` (and its removal) runs while the restart
+        # check boots the second one: both wait on the engine, neither needs the other.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            diffed = pool.submit(_diff_and_remove, client, resources, container.id)
+            restart, restart_finding = _restart(client, project, options, resources, result, volume, place,
+                                                limit, cpus, first_ok)
+            writes = diffed.result()
     cold = round(run.first_answer - run.started, 1) if run.first_answer is not None else None
     findings.extend(_boot_and_http(project, options, run))
     findings.extend(_memory(run, peak, ooms, watcher.failcnt, limit, options.tier))
@@ -127,13 +139,8 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
         findings.append(smoke_ephemeral_write.RULE.finding(
             f"the app wrote outside /data, which is reset on redeploy: {shown}",
             hint="write persistent files under /data (DATABASE_PATH, /data/uploads)"))
-    restart = "skipped"
-    if run.first_answer is not None and not run.exited:
-        first_ok = run.answers[options.smoke_paths[0]].ok
-        restart, finding = _restart(client, project, options, resources, result, volume, place, limit, cpus,
-                                    container, first_ok)
-        if finding is not None:
-            findings.append(finding)
+    if restart_finding is not None:
+        findings.append(restart_finding)
     ok = not any(f.severity is Severity.ERROR for f in findings)
     report.smoke = {"status": "ok" if ok else "failed", "cold_start_seconds": cold,
                     "peak_memory_bytes": peak or None, "restart": restart, "memory_limit_bytes": limit,
@@ -146,6 +153,17 @@ def _stop(container: Any) -> None:
         container.stop(timeout=5)
     except Exception:  # noqa: BLE001 - already stopped or gone
         pass
+
+
+def _diff_and_remove(client: Any, resources: Resources, container_id: str) -> list[str]:
+    """What the stopped first container wrote outside /data; then the container is removed."""
+    writes = smoke.ephemeral_writes(client, container_id)
+    try:
+        client.api.remove_container(container_id, force=True)
+        resources.containers.remove(container_id)
+    except Exception:  # noqa: BLE001 - gone already, or left for the run's cleanup
+        pass
+    return writes
 
 
 def _crash_location(project: Project, log: str) -> tuple[Location, str]:
@@ -202,16 +220,9 @@ def _memory(run: smoke.Run, peak: int, ooms: int, failcnt: int, limit: int, tier
 
 
 def _restart(client: Any, project: Project, options: Options, resources: Resources, result: BuildResult,
-             volume: str, place: Any, limit: int, cpus: float, first: Any,
-             first_ok: bool) -> tuple[str, Finding | None]:
-    """Stop the first container, start a new one on the same /data, probe again: it must answer
-    as well as the first start did (a path that already failed is smoke-http's, not this)."""
-    _stop(first)
-    try:
-        client.api.remove_container(first.id, force=True)
-        resources.containers.remove(first.id)
-    except Exception:  # noqa: BLE001
-        pass
+             volume: str, place: Any, limit: int, cpus: float, first_ok: bool) -> tuple[str, Finding | None]:
+    """With the first container stopped, start a new one on the same /data and probe again: it
+    must answer as well as the first start did (a path that already failed is smoke-http's)."""
     container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "restart")
     run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
     if run.first_answer is not None and (not first_ok or all(a.ok for a in run.answers.values())):
