@@ -81,6 +81,12 @@ UNFILTERED = frozenset(
 )
 _KEYWORD = KeywordDetector()
 _ENTROPY = Base64HighEntropyString(limit=4.5)
+# A quoted run of the entropy plugin's characters long enough to be kept: a line without
+# one cannot give a hit that _filtered keeps, so the plugin (and its per-string entropy
+# sums, the slowest part of scanning a data file) is not called for it.
+_ENTROPY_CANDIDATE = re.compile(
+    r"""(['"])[{}]{{{},}}\1""".format(re.escape(_ENTROPY.charset), secrets.ENTROPY_MIN_LEN)
+)
 
 # detect-secrets' secret types, as our messages name them.
 _KINDS = {
@@ -132,6 +138,8 @@ def detector_hits(
         if len(line) > secrets.MAX_LINE_CHARS or not line.strip():
             continue
         for plugin, filename in plugins:
+            if plugin is _ENTROPY and not _ENTROPY_CANDIDATE.search(line):
+                continue
             try:
                 found = plugin.analyze_line(filename=filename, line=line, line_number=number)
             except Exception:  # noqa: BLE001 - a plugin bug must not fail the check
