@@ -53,7 +53,11 @@ CASES = [
     ("env example value", {".env.example": "SECRET_KEY=\nDB_PASSWORD=abc123xyz\n"}, [(".env.example", 2, 13)]),
     ("dockerfile env", {"Dockerfile": "FROM python:3.12-slim\nENV SECRET_KEY=abcdef123\n"}, [("Dockerfile", 2, 16)]),
     ("basic auth url", {"settings.py": 'URI = "postgresql://u:pw12345@db:5432/x"\n'}, [("settings.py", 1, 23)]),
+    ("basic auth user == password", {"settings.py": 'URI = "mysql://web1234:web1234@db/x"\n'}, [("settings.py", 1, 24)]),
+    ("env example real-looking", {".env-sample": "DB_PASSWORD=Zx81kq0PLmW2vB7\n"}, [(".env-sample", 1, 13)]),
     # negatives
+    ("env example placeholders", {".env.example": "SECRET_KEY=dev\nDB_PASSWORD=your-password-here\n"
+                                                  "# DATABASE_URL=mysql://web:web@localhost/r\n"}, []),
     ("env read", _py('app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]\n'), []),
     ("env get no default", _py('SECRET_KEY = os.environ.get("SECRET_KEY")\n'), []),
     ("empty", _py('SECRET_KEY = ""\nPASSWORD = os.environ.get("PASSWORD", "")\n'), []),

@@ -147,9 +147,9 @@ def detector_hits(
             best: secrets.SecretHit | None = None
             for potential in found:
                 value = potential.secret_value or ""
-                if not value or _filtered(plugin, value, line):
+                if not value or _filtered(plugin, value, line, path):
                     continue
-                start = line.find(value)
+                start = _column_of(plugin, value, line)
                 column = start + 1 if start >= 0 else 1
                 mask: tuple[str, ...] = ()
                 masked = value
@@ -170,9 +170,24 @@ def detector_hits(
                 break  # one hit per line; the format plugins come first
 
 
-def _filtered(plugin: BasePlugin, value: str, line: str) -> bool:
-    """detect-secrets' own false-positive heuristics, for the noisy detectors."""
-    if type(plugin).__name__ == "BasicAuthDetector" and secrets.not_a_secret_value(value):
+def _column_of(plugin: BasePlugin, value: str, line: str) -> int:
+    """Where on the line the secret starts (0-based), or -1: for a password in a URL, the
+    password's own place (`mysql://web:web@...` has the value twice)."""
+    if isinstance(plugin, BasicAuthDetector):
+        at = line.find(f":{value}@")
+        if at >= 0:
+            return at + 1
+    return line.find(value)
+
+
+def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
+    """detect-secrets' own false-positive heuristics, for the noisy detectors; and, in a
+    `.env.example`-style file (documentation of the settings, never loaded by the app),
+    placeholder values such as `SECRET_KEY=dev` or `mysql://user:password@localhost`."""
+    if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secrets.is_example_env(path):
+        if secrets.is_example_value(value):
+            return True
+    if isinstance(plugin, BasicAuthDetector) and secrets.not_a_secret_value(value):
         return True
     if plugin is _ENTROPY and not (secrets.ENTROPY_MIN_LEN <= len(value) <= secrets.ENTROPY_MAX_LEN):
         return True

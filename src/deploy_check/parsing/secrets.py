@@ -152,7 +152,8 @@ def _find(project: Project) -> list[SecretHit]:
 
 def _is_config(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
-    return path.endswith(".py") or name in _CONFIG_NAMES or name.lower().endswith(_CONFIG_SUFFIXES)
+    return (path.endswith(".py") or name in _CONFIG_NAMES or name.lower().endswith(_CONFIG_SUFFIXES)
+            or is_example_env(path))
 
 
 # -- Python ---------------------------------------------------------------------
@@ -287,6 +288,25 @@ def not_a_secret_value(text: str) -> bool:
         or " " in value
         or not any(ch.isascii() and ch.isalnum() for ch in value)
     )
+
+
+_EXAMPLE_TOKENS = frozenset({"example", "sample", "template", "tmpl", "dist", "default", "defaults"})
+_EXAMPLE_WORDS = re.compile(
+    r"your|example|change|dummy|sample|placeholder|replace|secret|passw|xxx|dev|test|here|todo|fixme|default",
+    re.IGNORECASE,
+)
+
+
+def is_example_env(path: str) -> bool:
+    """`.env.example`, `.env-sample`, `example.env`, `.env.template`: a settings template."""
+    tokens = set(re.split(r"[._-]+", path.rsplit("/", 1)[-1].lower()))
+    return "env" in tokens and bool(tokens & _EXAMPLE_TOKENS)
+
+
+def is_example_value(text: str) -> bool:
+    """A value that only shows the shape of a setting: short, or a placeholder's words."""
+    value = text.strip().strip("\"'")
+    return not_a_secret_value(value) or len(value) < 8 or bool(_EXAMPLE_WORDS.search(value))
 
 
 def _is_label(name: str, text: str) -> bool:

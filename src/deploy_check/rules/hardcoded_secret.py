@@ -13,8 +13,11 @@ Found by Python's AST (secret-named assignments, `app.config[...]`,
 `app.config.update(...)`, keyword arguments, dict keys, environment reads
 with literal defaults) and by detect-secrets' provider formats (AWS, private
 keys, GitHub, Slack, Stripe, OpenAI, JWT, `user:password@` URLs, ...) in every
-text file of the upload. The message names the kind of secret, never its
-value. `# pragma: allowlist secret` on the line silences it, as in
+text file of the upload. A settings template such as `.env.example` is
+documentation the app never loads: there, placeholders (`SECRET_KEY=dev`,
+`your-password-here`, `mysql://user:user@localhost`) are left alone, and
+only values that look real are reported. The message names the kind of
+secret, never its value. `# pragma: allowlist secret` on the line silences it, as in
 detect-secrets; so does `# deploy-check: ignore[hardcoded-secret]`.
 
 ## How to fix
