@@ -46,3 +46,35 @@ def test_build_log_failing_requirement():
 def test_build_log_wheel_failure():
     lines = ["Collecting psycopg2==2.9.9", "  error: subprocess-exited-with-error", "  pg_config executable not found."]
     assert buildlog.failing_requirement(lines) == "psycopg2"
+
+
+PIP_CONFLICT = """\x1b[91mERROR: Cannot install -r requirements.txt (line 16) and markupsafe==1.1.1 because these package versions have conflicting dependencies.
+\x1b[0m
+The conflict is caused by:
+    The user requested markupsafe==1.1.1
+    jinja2 3.1.3 depends on MarkupSafe>=2.0
+To fix this you could try to:
+\x1b[91mERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/
+""".splitlines()
+
+
+def test_build_log_dependency_conflict_names_the_pin_and_why():
+    lines = [buildlog.without_escapes(line) for line in PIP_CONFLICT]
+    assert lines[0].startswith("ERROR: Cannot install")
+    assert buildlog.conflict(lines) == buildlog.Conflict(
+        "markupsafe", "markupsafe==1.1.1", "jinja2 3.1.3 depends on MarkupSafe>=2.0")
+
+
+def test_build_log_without_conflict():
+    assert buildlog.conflict(["Step 5/11 : RUN pip install", "Successfully installed flask"]) is None
+
+
+def test_escapes_are_removed_from_build_log_lines():
+    assert buildlog.without_escapes("\x1b[91mERROR: x\x1b[0m \x1b]2;t\x1b") == "ERROR: x 2;t"
+
+
+def test_gunicorn_reason_without_traceback():
+    log = ("[INFO] Booting worker with pid: 7\nFailed to find attribute 'app' in 'app'.\n"
+           "[ERROR] Reason: App failed to load.\n")
+    assert tracebacks.gunicorn_reason(log) == "gunicorn: Failed to find attribute 'app' in 'app'."
+    assert tracebacks.gunicorn_reason("[INFO] Listening at: http://0.0.0.0:5000\n") == ""

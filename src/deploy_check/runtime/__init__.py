@@ -32,6 +32,7 @@ from deploy_check.runtime.client import connect
 from deploy_check.runtime.network import placement
 from deploy_check.runtime.resources import Resources
 from deploy_check.runtime.resources import new_run_id
+from deploy_check.runtime.resources import signals_held
 
 COLD_START_LIMIT = 10.0
 _WORKER_KILLED = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL|Perhaps out of memory", re.IGNORECASE)
@@ -75,6 +76,16 @@ def _run(client: Any, project: Project, options: Options, report: Report) -> lis
 
 def _build_failure(project: Project, result: BuildResult) -> Finding:
     log = buildlog.relevant_tail(result.log_lines)
+    clash = buildlog.conflict(result.log_lines)
+    parsed = requirements.parse(project) if clash else None
+    lines = parsed.find(clash.requested) if parsed and clash else []
+    if clash and lines:
+        why = f": {clash.reason}" if clash.reason else ""
+        return build_failed.RULE.finding(
+            f"pip cannot install the requirements together: {clash.pin} conflicts with another requirement{why}",
+            Location(lines[0].path, lines[0].line),
+            hint=f"loosen or update the pin of {clash.requested} (or of the package that needs another version)",
+            log=log)
     name = buildlog.failing_requirement(result.log_lines)
     if name:
         parsed = requirements.parse(project)
@@ -102,8 +113,9 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
            result: BuildResult) -> list[Finding]:
     findings: list[Finding] = []
     limit = options.memory_limit
-    volume = client.volumes.create(name=resources.name("data"), labels=resources.labels).name
-    resources.volumes.append(volume)
+    with signals_held():
+        volume = client.volumes.create(name=resources.name("data"), labels=resources.labels).name
+        resources.volumes.append(volume)
     place = placement(client, options.network_container)
     cpus = float(TIERS[options.tier]["cpus"])
     started_wall = time.time()
@@ -177,6 +189,8 @@ def _crash_location(project: Project, log: str) -> tuple[Location, str]:
 def _boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[Finding]:
     log = tracebacks.tail(run.logs, 30)
     where, error = _crash_location(project, run.logs)
+    if where.path is None:  # no frame of the repository: gunicorn's own reason says more
+        error = tracebacks.gunicorn_reason(run.logs) or error
     if run.first_answer is None:
         if run.exited:
             why = f"the container exited with code {run.exit_code} before answering"

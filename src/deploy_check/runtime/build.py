@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from deploy_check.runtime import buildlog
 from deploy_check.runtime.resources import Resources
 
 
@@ -35,7 +36,7 @@ def build_image(client: Any, root: str, resources: Resources, progress: Callable
             if "stream" in chunk:
                 partial += chunk["stream"]
                 *complete, partial = partial.split("\n")
-                for line in complete:
+                for line in map(buildlog.without_escapes, complete):
                     lines.append(line)
                     if progress is not None and line.startswith("Step "):
                         progress(line)
@@ -54,7 +55,7 @@ def build_image(client: Any, root: str, resources: Resources, progress: Callable
         error = " ".join(str(error_).split())
         lines.append(error)
     if partial:
-        lines.append(partial)
+        lines.append(buildlog.without_escapes(partial))
     seconds = round(time.monotonic() - started, 1)
     if error is not None:
         return BuildResult(False, seconds, log_lines=lines, error=error)

@@ -1,6 +1,7 @@
 """Where a failed build's cause lies: the Dockerfile instruction or the requirements.txt line."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from packaging.utils import canonicalize_name
@@ -14,6 +15,42 @@ _PIP_PATTERNS = (
     re.compile(r"ResolutionImpossible.*?([A-Za-z0-9][A-Za-z0-9._-]*)"),
 )
 _COLLECTING = re.compile(r"^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)")
+_REQUESTED = re.compile(r"The user requested ([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(\S*)")
+_DEPENDS = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*) (\S+) depends on (\S.*)$")
+# Terminal escapes (the classic builder colours pip's stderr red): noise in a report.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+
+
+@dataclasses.dataclass(frozen=True)
+class Conflict:
+    """pip's ResolutionImpossible: a pin of the requirements that another package rules out."""
+
+    requested: str  # canonical name of the pinned package
+    pin: str  # as the log gives it, e.g. "markupsafe==1.1.1"
+    reason: str  # e.g. "jinja2 3.1.3 depends on MarkupSafe>=2.0"
+
+
+def without_escapes(line: str) -> str:
+    return _ANSI.sub("", line).replace("\x1b", "")
+
+
+def conflict(log_lines: list[str]) -> Conflict | None:
+    """The pin pip could not satisfy together with the rest, and why, if the log says."""
+    if not any("ResolutionImpossible" in line or "conflicting dependencies" in line for line in log_lines):
+        return None
+    requested = [m for m in map(_REQUESTED.search, log_lines) if m]
+    depends = [m for m in map(_DEPENDS.match, log_lines) if m]
+    for wanted in requested:
+        name = canonicalize_name(wanted.group(1))
+        for depend in depends:
+            needed = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", depend.group(3))
+            if needed and canonicalize_name(needed.group(0)) == name:
+                pin = f"{wanted.group(1)}{wanted.group(3)}"
+                return Conflict(name, pin, " ".join(depend.group(0).split()))
+    if requested:
+        wanted = requested[-1]
+        return Conflict(canonicalize_name(wanted.group(1)), f"{wanted.group(1)}{wanted.group(3)}", "")
+    return None
 
 
 def failed_step(log_lines: list[str]) -> int | None:

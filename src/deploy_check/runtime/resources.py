@@ -1,9 +1,11 @@
 """Everything a run creates, removed on every path out (success, failure, SIGTERM)."""
 from __future__ import annotations
 
+import contextlib
 import secrets
 import signal
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 LABEL = "org.niblit.deploy-check.run"
@@ -38,20 +40,8 @@ class Resources:
 
     def cleanup(self) -> None:
         """Remove everything, with SIGTERM/SIGINT held back so cleanup itself is not cut short."""
-        held: list[int] = []
-        previous: dict[int, Any] = {}
-        in_main = threading.current_thread() is threading.main_thread()
-        if in_main:
-            for wanted in (signal.SIGTERM, signal.SIGINT):
-                previous[wanted] = signal.signal(wanted, lambda s, f: held.append(s))
-        try:
+        with signals_held():
             self._remove_all()
-        finally:
-            if in_main:
-                for signum, handler in previous.items():
-                    signal.signal(signum, handler)
-                if held:
-                    signal.raise_signal(held[0])
 
     def _remove_all(self) -> None:
         for container_id in reversed(self.containers):
@@ -68,6 +58,34 @@ class Resources:
         for image in reversed(self.images):
             _quietly(lambda: self.client.api.remove_image(image, force=True))
         self.images.clear()
+        # And what carries this run's label without having been recorded.
+        mine = {"label": f"{LABEL}={self.run_id}"}
+        _quietly(lambda: [self.client.api.remove_volume(v["Name"], force=True)
+                          for v in self.client.api.volumes(filters=mine).get("Volumes") or []])
+        _quietly(lambda: [self.client.api.remove_image(i["Id"], force=True)
+                          for i in self.client.api.images(filters=mine)])
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait until the block is done, then take effect.
+
+    Around cleanup, so that it is not cut short; and around each create-and-record, so
+    that an interrupt cannot fall between the engine creating something and this run
+    recording it (the engine would finish the create after the cleanup had looked)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {wanted: signal.signal(wanted, lambda s, f: held.append(s))
+                for wanted in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def _quietly(action: Any) -> None:

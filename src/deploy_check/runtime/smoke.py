@@ -9,6 +9,7 @@ from typing import Any
 from deploy_check.runtime import probe
 from deploy_check.runtime.network import Placement
 from deploy_check.runtime.resources import Resources
+from deploy_check.runtime.resources import signals_held
 
 SPEC_ENV = {"PORT": "5000", "FLASK_ENV": "production", "DATABASE_PATH": "/data/app.db"}
 POLL_SECONDS = 0.1
@@ -123,6 +124,13 @@ def _read_int(path: str) -> int | None:
 def start(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
           cpus: float, name: str) -> tuple[Any, str, float]:
     """Start the app container; returns it, the base URL to probe and when it was started."""
+    with signals_held():
+        container = _create(client, image, resources, volume, place, memory, cpus, name)
+    return launch(container, place)
+
+
+def _create(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
+            cpus: float, name: str) -> Any:
     kwargs: dict[str, Any] = {}
     if place.publishes:
         kwargs["ports"] = {"5000/tcp": ("127.0.0.1", None)}
@@ -144,6 +152,10 @@ def start(client: Any, image: str, resources: Resources, volume: str, place: Pla
         **kwargs,
     )
     resources.containers.append(container.id)
+    return container
+
+
+def launch(container: Any, place: Placement) -> tuple[Any, str, float]:
     started = time.monotonic()
     container.start()
     if not place.publishes:

@@ -51,5 +51,22 @@ def _crash(lines: list[str]) -> Crash:
     return Crash(frame, error)
 
 
+# gunicorn's own words when it cannot load the app (no traceback is printed for these).
+_GUNICORN_REASONS = (
+    re.compile(r"Failed to find attribute '[^']*' in '[^']*'\."),
+    re.compile(r"Failed to parse '[^']*' as an attribute name or function call\."),
+    re.compile(r"Application object must be callable\."),
+)
+
+
+def gunicorn_reason(log: str) -> str:
+    """Why gunicorn could not load the app, when it says so without a traceback; else ""."""
+    for pattern in _GUNICORN_REASONS:
+        found = pattern.findall(log)
+        if found:
+            return f"gunicorn: {found[-1]}"
+    return ""
+
+
 def tail(log: str, lines: int = 20) -> str:
     return "\n".join(log.splitlines()[-lines:])
