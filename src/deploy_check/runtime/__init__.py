@@ -204,6 +204,8 @@ def _boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[F
         if answer.ok:
             continue
         what = f"answered {answer.status}" if answer.status else f"did not answer ({answer.error})"
+        if answer.status and answer.status >= 500 and error:
+            what += f" ({error})"
         hint = "make the smoke paths answer 2xx/3xx (see the log for the traceback)"
         if answer.status == 404:
             hint = (f"the app has no route for {path}: add one, or smoke-test a path it serves "
