@@ -11,13 +11,14 @@ from tests.conftest import BROKEN
 from tests.conftest import EXAMPLE
 
 
-def run(tmp_path, app, **inputs):
+def run(tmp_path, app, step_env=None, **inputs):
     workspace = tmp_path / "ws"
     shutil.copytree(app, workspace / "app")
     environ = {"GITHUB_WORKSPACE": str(workspace), "GITHUB_OUTPUT": str(tmp_path / "out"),
                "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"), "GITHUB_REPOSITORY": "niblit/demo",
                "INPUT_PATH": "app", "INPUT_SKIP-BUILD": "true"}
     environ.update({f"INPUT_{k.upper()}": v for k, v in inputs.items()})
+    environ.update(step_env or {})
     out = io.StringIO()
     status = action.main(environ, out)
     outputs = {}
@@ -62,6 +63,16 @@ def test_secrets_are_masked_before_anything_else(tmp_path):
     assert any("s3cr3t-k3y-that-ships-with-the-code" in lines[i] for i in masks)
 
 
+def test_env_input_values_are_masked_and_never_printed_otherwise(tmp_path):
+    environ_value = "tok-" + "Zq8vW2mL0pXr"
+    status, log, *_ = run(tmp_path, EXAMPLE, {"API_TOKEN": environ_value},
+                              env="# a comment\nAPI_TOKEN\nPLAIN=visible-value\n")
+    assert status == 0
+    lines = log.splitlines()
+    assert f"::add-mask::{environ_value}" in lines[:5] and "::add-mask::visible-value" in lines[:5]
+    assert sum(environ_value in line for line in lines) == 1
+
+
 def test_sarif_file_input(tmp_path):
     run(tmp_path, BROKEN / "wrong-port", **{"sarif-file": "dc.sarif"})
     assert (tmp_path / "ws" / "dc.sarif").read_text().startswith("{")
@@ -69,7 +80,8 @@ def test_sarif_file_input(tmp_path):
 
 @pytest.mark.parametrize("inputs", [{"tier": "gold"}, {"fail-on": "x"}, {"timeout": "soon"}, {"ignore": "nope"},
                                     {"artifact-name": "a/b"}, {"retention-days": "500"}, {"path": "../.."},
-                                    {"skip-build": "maybe"}])
+                                    {"skip-build": "maybe"}, {"env": "DATABASE_PATH=/tmp/x.db"},
+                                    {"env": "UNSET_IN_THIS_STEP"}])
 def test_bad_inputs_are_one_error_and_exit_2(tmp_path, inputs):
     status, log, *_ = run(tmp_path, EXAMPLE, **inputs)
     assert status == 2

@@ -29,6 +29,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         ["--ignore", "no-such-rule"],
         ["--explain", "no-such-rule"],
         ["--no-such-flag"],
+        ["--env", "PORT=8080"],
+        ["--env", "NOT_SET_ANYWHERE_HERE"],
+        ["--env", "bad name=1"],
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args):

@@ -60,6 +60,9 @@ def options_from_inputs(environ: Mapping[str, str]) -> Options:
         timeout=read_input(environ, "timeout") or None,
         fail_on=read_input(environ, "fail-on") or None,
         ignore=_split(read_input(environ, "ignore")),
+        env=[line.strip() for line in read_input(environ, "env").splitlines()
+             if line.strip() and not line.strip().startswith("#")],
+        environ=environ,
         skip_build=skip_build,
         skip_smoke=skip_build or _bool(environ, "skip-smoke", False),
     )
@@ -108,7 +111,9 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     project = engine.open_project(target)
     from deploy_check.parsing.secrets import secret_values
 
-    for secret in sorted(secret_values(project)):
+    # And the values handed to the app with the env input (taken from the step's env: secrets).
+    given = {value for _, value in options.smoke_env if len(value) >= 4}
+    for secret in sorted(secret_values(project) | given):
         print(github.add_mask(secret), file=out)
     out.flush()
 

@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--zip", metavar="FILE", help="write the upload zip there")
     parser.add_argument("--fail-on", choices=FAIL_ON, help="lowest severity that fails the run (default error)")
     parser.add_argument("--ignore", action="append", metavar="RULES", help="comma-separated rule ids to ignore")
+    parser.add_argument(
+        "--env", action="append", metavar="NAME[=VALUE]",
+        help="an extra environment variable for the smoke-tested app (repeatable); NAME alone takes its value "
+        "from this shell, like docker run -e",
+    )
     parser.add_argument("--keep-image", action="store_true", help="keep the built image")
     parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
     parser.add_argument("--list-rules", action="store_true", help="list every rule id and exit")
@@ -74,6 +79,7 @@ def options_from_args(args: argparse.Namespace) -> Options:
         timeout=args.timeout,
         fail_on=args.fail_on,
         ignore=_split(args.ignore),
+        env=args.env,
         skip_build=args.skip_build,
         skip_smoke=args.skip_smoke or args.skip_build,
         zip_path=args.zip,

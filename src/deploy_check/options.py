@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 from collections.abc import Callable
+from collections.abc import Mapping
 
 from deploy_check.config import Config
 from deploy_check.finding import Severity
@@ -32,6 +35,8 @@ class Options:
     skip_smoke: bool = False
     zip_path: str | None = None
     keep_image: bool = False
+    # Extra variables for the smoke-tested app (--env), beyond the spec's own three.
+    smoke_env: tuple[tuple[str, str], ...] = ()
     # Set by the action: where the smoke-tested container must attach its network.
     network_container: str | None = None
     progress: object | None = None  # a callable(str) for live build/smoke lines, or None
@@ -73,6 +78,8 @@ def from_settings(
     timeout: str | float | None = None,
     fail_on: str | None = None,
     ignore: list[str] | None = None,
+    env: list[str] | None = None,
+    environ: Mapping[str, str] | None = None,
     **flags: object,
 ) -> Options:
     """Options from user-given settings (CLI flags, action inputs), validated in one place.
@@ -108,4 +115,33 @@ def from_settings(
     unknown = sorted(i for i in ignore or [] if rules.get(i) is None)
     if unknown:
         raise UsageError(f"{label('ignore')}: unknown rule id {unknown[0]!r} (see deploy-check --list-rules)")
-    return Options(ignore=frozenset(ignore or []), explicit=frozenset(values), **values, **flags)  # type: ignore[arg-type]
+    if env:
+        values["smoke_env"] = smoke_env(env, environ if environ is not None else os.environ, label("env"))
+    explicit = frozenset(values) - {"smoke_env"}
+    return Options(ignore=frozenset(ignore or []), explicit=explicit, **values, **flags)  # type: ignore[arg-type]
+
+
+# What Niblit sets itself: a smoke test with other values would not test what Niblit runs.
+SPEC_ENV_NAMES = frozenset({"PORT", "FLASK_ENV", "DATABASE_PATH"})
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def smoke_env(items: list[str], environ: Mapping[str, str], label: str) -> tuple[tuple[str, str], ...]:
+    """`NAME=VALUE` or `NAME` (its value taken from this process's environment, as `docker run
+    -e NAME` does) -> pairs. Values are never put in an error message: they may be secrets."""
+    from deploy_check.errors import UsageError
+
+    pairs: dict[str, str] = {}
+    for item in items:
+        name, has_value, value = item.partition("=")
+        name = name.strip()
+        if not _ENV_NAME.match(name):
+            raise UsageError(f"{label}: expected NAME or NAME=VALUE, got a name {name[:40]!r}")
+        if name in SPEC_ENV_NAMES:
+            raise UsageError(f"{label}: {name} is set by Niblit ({', '.join(sorted(SPEC_ENV_NAMES))} are the spec's)")
+        if not has_value:
+            if name not in environ:
+                raise UsageError(f"{label}: {name} has no value here (give NAME=VALUE, or set {name})")
+            value = environ[name]
+        pairs[name] = value
+    return tuple(pairs.items())

@@ -77,7 +77,7 @@ def test_memory_fits_a_bigger_tier(docker_client):
     assert report.smoke["peak_memory_bytes"] > 300 * 1024 * 1024
 
 
-def test_app_sees_only_the_spec_environment(docker_client, monkeypatch):
+def test_app_sees_only_the_spec_environment_and_what_env_adds(docker_client, monkeypatch):
     monkeypatch.setenv("GITHUB_TOKEN", "ghs_not_for_the_app")
     monkeypatch.setenv("ACTIONS_RUNTIME_TOKEN", "not-for-the-app")
     from deploy_check.runtime import smoke
@@ -94,9 +94,9 @@ def test_app_sees_only_the_spec_environment(docker_client, monkeypatch):
         return run
 
     monkeypatch.setattr(smoke, "watch", spy)
-    check(str(APPS / "snoop"), Options(), docker_client=docker_client)
+    check(str(APPS / "snoop"), Options(smoke_env=(("EXTRA_SETTING", "on"),)), docker_client=docker_client)
     assert "GITHUB_TOKEN" not in seen["env"] and "ACTIONS_RUNTIME_TOKEN" not in seen["env"]
-    assert {"PORT", "FLASK_ENV", "DATABASE_PATH"} <= set(seen["env"])
+    assert {"PORT", "FLASK_ENV", "DATABASE_PATH", "EXTRA_SETTING"} <= set(seen["env"])
     assert seen["docker_socket"] is False
     assert int(seen["caps"], 16) == 0
     assert seen["no_new_privs"] == "1"

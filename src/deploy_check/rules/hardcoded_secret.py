@@ -21,9 +21,14 @@ secret, never its value. `# pragma: allowlist secret` on the line silences it, a
 detect-secrets; so does `# deploy-check: ignore[hardcoded-secret]`.
 
 ## How to fix
-Read the secret from the environment and fail loudly when it is missing;
-set it in Niblit's environment settings. Rotate any real key that was
-committed: it is in the Git history.
+Keep the value out of the code. The spec's environment has only `PORT`,
+`FLASK_ENV` and `DATABASE_PATH`, so for Flask's `SECRET_KEY` the simplest
+fix needs nothing from the platform: generate the key on the first start
+and keep it in `/data`, where it survives restarts and redeploys (sessions
+stay valid). A provider's API key or password has to come from the
+environment (`os.environ["NAME"]`, failing loudly when unset); smoke-test
+such an app with `deploy-check --env NAME` (the action's `env` input).
+Rotate any real key that was committed: it is in the Git history.
 
 ## Example
 Bad:
@@ -33,7 +38,27 @@ app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY", "change-me")
 ```
 Good:
 ```python
-app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+import os
+import secrets
+
+
+def persistent_secret_key(path="/data/secret_key"):
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        mine = f"{path}.{os.getpid()}"
+        with open(mine, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(mine, path)  # atomic: the first gunicorn worker wins
+        except FileExistsError:
+            pass
+        os.remove(mine)
+    with open(path) as handle:
+        return handle.read()
+
+
+app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or persistent_secret_key()
+STRIPE_KEY = os.environ["STRIPE_KEY"]
 ```
 """
 from __future__ import annotations
@@ -69,18 +94,14 @@ def _message(hit: SecretHit) -> str:
 
 
 def _hint(hit: SecretHit) -> str:
+    flask_key = hit.kind.startswith("Flask SECRET_KEY")
     if hit.env_fallback:
-        return (
-            "drop the default so a missing variable fails at startup "
-            '(os.environ["NAME"]), and set the variable in Niblit\'s environment settings'
-        )
-    if hit.kind.startswith("Flask SECRET_KEY"):
-        return (
-            'use app.config["SECRET_KEY"] = os.environ["SECRET_KEY"] and set a random value '
-            "(python -c 'import secrets; print(secrets.token_hex(32))') in Niblit's "
-            "environment settings"
-        )
-    return (
-        "read it from the environment (os.environ[...]) and set it in Niblit's "
-        "environment settings; rotate it, since it is in the Git history"
-    )
+        if flask_key:
+            return ("drop the literal: fall back to a key generated once into /data instead "
+                    "(see deploy-check --explain hardcoded-secret)")
+        return 'drop the literal default: os.environ["NAME"] fails loudly when the variable is unset'
+    if flask_key:
+        return ("generate the key on first start and keep it in /data (see deploy-check --explain "
+                'hardcoded-secret), or read os.environ["SECRET_KEY"] if you set one')
+    return ('read it from the environment (os.environ["NAME"]), never from the code; '
+            "rotate it, since it is in the Git history")

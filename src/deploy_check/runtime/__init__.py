@@ -119,7 +119,8 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     place = placement(client, options.network_container)
     cpus = float(TIERS[options.tier]["cpus"])
     started_wall = time.time()
-    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "app")
+    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus,
+                                           "app", options.smoke_env)
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     run.logs = smoke.logs(container)
@@ -239,7 +240,8 @@ def _restart(client: Any, project: Project, options: Options, resources: Resourc
              volume: str, place: Any, limit: int, cpus: float, first_ok: bool) -> tuple[str, Finding | None]:
     """With the first container stopped, start a new one on the same /data and probe again: it
     must answer as well as the first start did (a path that already failed is smoke-http's)."""
-    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus, "restart")
+    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus,
+                                           "restart", options.smoke_env)
     run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
     if run.first_answer is not None and (not first_ok or all(a.ok for a in run.answers.values())):
         return "ok", None

@@ -122,15 +122,16 @@ def _read_int(path: str) -> int | None:
 
 
 def start(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
-          cpus: float, name: str) -> tuple[Any, str, float]:
-    """Start the app container; returns it, the base URL to probe and when it was started."""
+          cpus: float, name: str, env: tuple[tuple[str, str], ...] = ()) -> tuple[Any, str, float]:
+    """Start the app container; returns it, the base URL to probe and when it was started.
+    `env` adds variables to the spec's three (which always win)."""
     with signals_held():
-        container = _create(client, image, resources, volume, place, memory, cpus, name)
+        container = _create(client, image, resources, volume, place, memory, cpus, name, {**dict(env), **SPEC_ENV})
     return launch(container, place)
 
 
 def _create(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
-            cpus: float, name: str) -> Any:
+            cpus: float, name: str, environment: dict[str, str]) -> Any:
     kwargs: dict[str, Any] = {}
     if place.publishes:
         kwargs["ports"] = {"5000/tcp": ("127.0.0.1", None)}
@@ -140,7 +141,7 @@ def _create(client: Any, image: str, resources: Resources, volume: str, place: P
         image,
         name=resources.name(name),
         labels=resources.labels,
-        environment=dict(SPEC_ENV),
+        environment=environment,
         mem_limit=memory,
         memswap_limit=memory,
         nano_cpus=int(cpus * 1e9),
