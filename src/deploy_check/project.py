@@ -74,6 +74,15 @@ class Project:
         entry = self._by_path.get(path)
         if entry is None or entry.size > MAX_READ_BYTES:
             return None
+        return self._read(path, lambda fd: _read_bounded(fd, entry.size))
+
+    def read_head(self, path: str, count: int) -> bytes | None:
+        """The first `count` bytes of an in-tree file of any size, else None."""
+        return self._read(path, lambda fd: os.read(fd, count)) if path in self._by_path else None
+
+    def _read(self, path: str, reader: Callable[[int], bytes]) -> bytes | None:
+        """`reader(fd)` on the file, opened without following a link out of the repository."""
+        entry = self._by_path[path]
         full = self.abspath(path)
         if entry.symlink:
             real = os.path.realpath(full)
@@ -86,7 +95,7 @@ class Project:
         except OSError:
             return None
         try:
-            return _read_bounded(fd, entry.size)
+            return reader(fd)
         except OSError:
             return None
         finally:

@@ -21,7 +21,8 @@ R = "secret-file"
         ({".env.local": "", "app.py": ""}, [(R, ".env.local", None)]),
         ({".ENV": "X=1\n"}, [(R, ".ENV", None)]),
         # templates document variables: not this rule's business
-        ({".env.example": "X=\n", ".env.sample": "", ".env.template": "", ".env.dist": ""}, []),
+        ({".env.example": "X=\n", ".env.sample": "", ".env.template": "", ".env.dist": "",
+          ".env.local.example": ""}, []),
         # look-alikes that are not .env files
         ({".envrc": "", "env.py": "", ".env.": "", "my.env": "", "venv.txt": ""}, []),
         ({"app.py": "import os\n"}, []),

@@ -14,6 +14,7 @@ from deploy_check.rules import app_port
 from deploy_check.rules import app_shadowed
 from deploy_check.rules import build_failed
 from deploy_check.rules import database_external
+from deploy_check.rules import database_file
 from deploy_check.rules import database_path
 from deploy_check.rules import dockerfile_base_image
 from deploy_check.rules import dockerfile_cmd
@@ -48,6 +49,7 @@ STATIC_RULES: tuple[ModuleType, ...] = (
     app_port,
     app_shadowed,
     database_external,
+    database_file,
     database_path,
     dockerfile_base_image,
     dockerfile_cmd,

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.parsing.secrets import is_example_env
 from deploy_check.finding import Location
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -46,7 +47,7 @@ TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template", ".env.dis
 def is_secret_file(path: str) -> bool:
     """Is the file at `path` (repo-relative) a `.env` or `.env.<something>` with real values?"""
     name = path.rsplit("/", 1)[-1].lower()
-    if name in TEMPLATES:
+    if name in TEMPLATES or is_example_env(path):  # also .env.local.example, .env-sample
         return False
     return name == ".env" or (name.startswith(".env.") and len(name) > len(".env."))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,14 @@ def build_image(client: Any, root: str, resources: Resources, progress: Callable
     image_id: str | None = None
     partial = ""
     resources.images.append(tag)  # removed on every path, even if the build is interrupted
+    # The build's HTTP response, caught with a requests response hook, to hang up on it.
+    responses: list[Any] = []
+
+    def remember(response: Any, *args: Any, **kwargs: Any) -> None:
+        if urllib.parse.urlparse(response.url).path.endswith("/build"):
+            responses.append(response)
+
+    client.api.hooks["response"].append(remember)
     try:
         stream = client.api.build(path=root, tag=tag, rm=True, forcerm=True, decode=True, pull=False,
                                   labels=resources.labels, dockerfile="Dockerfile")
@@ -46,14 +55,22 @@ def build_image(client: Any, root: str, resources: Resources, progress: Callable
                 detail = chunk.get("errorDetail") or {}
                 error = detail.get("message") or chunk.get("error") or "build failed"
                 lines.append(error)
-    except Exception as error_:  # noqa: BLE001 - the engine's own errors become build-failed
+    except BaseException as error_:
         from docker.errors import APIError
         from docker.errors import DockerException
 
         if not isinstance(error_, (APIError, DockerException, OSError, ValueError)):
+            # Interrupted (or our own bug): hang up now, which makes the engine cancel the
+            # build. Left open until the process exits (the traceback holds the stream), the
+            # build would go on and leave its image behind after the cleanup had looked.
+            for response in responses:
+                response.close()
+            resources.build_interrupted = True
             raise
-        error = " ".join(str(error_).split())
+        error = " ".join(str(error_).split())  # the engine's own errors become build-failed
         lines.append(error)
+    finally:
+        client.api.hooks["response"].remove(remember)
     if partial:
         lines.append(buildlog.without_escapes(partial))
     seconds = round(time.monotonic() - started, 1)

@@ -5,10 +5,16 @@ import contextlib
 import secrets
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 LABEL = "org.niblit.deploy-check.run"
+
+
+# After an interrupted build: look for a late image this many more times, this far apart.
+LATE_SWEEPS = 4
+LATE_SWEEP_SECONDS = 0.25
 
 
 def new_run_id() -> str:
@@ -24,6 +30,9 @@ class Resources:
         self.containers: list[str] = []
         self.volumes: list[str] = []
         self.images: list[str] = []
+        # Set when a build was cut off: the engine may still commit its last image for a
+        # moment after the hang-up, so cleanup looks for it again a little later.
+        self.build_interrupted = False
 
     @property
     def labels(self) -> dict[str, str]:
@@ -62,8 +71,12 @@ class Resources:
         mine = {"label": f"{LABEL}={self.run_id}"}
         _quietly(lambda: [self.client.api.remove_volume(v["Name"], force=True)
                           for v in self.client.api.volumes(filters=mine).get("Volumes") or []])
-        _quietly(lambda: [self.client.api.remove_image(i["Id"], force=True)
-                          for i in self.client.api.images(filters=mine)])
+        sweeps = 1 + (LATE_SWEEPS if self.build_interrupted else 0)
+        for sweep in range(sweeps):
+            if sweep:
+                time.sleep(LATE_SWEEP_SECONDS)
+            _quietly(lambda: [self.client.api.remove_image(i["Id"], force=True)
+                              for i in self.client.api.images(filters=mine)])
 
 
 @contextlib.contextmanager
