@@ -1,6 +1,7 @@
 """One engine under the CLI, the action and the library: lint, build, smoke, package."""
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -78,13 +79,18 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     report = Report(
         path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project)
     )
-    findings = list(lint(project))
-    remember_secret_spans(project, findings)
-    blocking = any(f.severity.value == "error" and f.rule in _BLOCKS_BUILD for f in findings)
-    if not options.skip_build and not blocking:
-        from deploy_check.runtime import run_runtime
+    runtime = None
+    if not options.skip_build and not _build_blocked(project):
+        from deploy_check.runtime import Runtime
 
-        findings.extend(run_runtime(project, options, report, docker_client))
+        runtime = Runtime(project, options, report, docker_client)
+    with runtime or contextlib.nullcontext():
+        if runtime is not None:
+            runtime.start()  # the engine builds while the lint runs
+        findings = list(lint(project))
+        remember_secret_spans(project, findings)
+        if runtime is not None:
+            findings.extend(runtime.finish())
     if options.zip_path:
         from deploy_check.package import package_stage
 
@@ -93,8 +99,14 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     return report
 
 
-# Without these the image cannot be built at all; building would only repeat them.
-_BLOCKS_BUILD = frozenset({"dockerfile-missing", "requirements-missing"})
+def _build_blocked(project: Project) -> bool:
+    """Without a Dockerfile or requirements.txt the image cannot be built at all: building
+    would only repeat those two rules' findings."""
+    from deploy_check.rules import dockerfile_missing
+    from deploy_check.rules import requirements_missing
+
+    return any(f.severity.value == "error" for rule in (dockerfile_missing, requirements_missing)
+               for f in rule.check(project))
 
 
 def finish(project: Project, findings: Iterable[Finding], options: Options) -> list[Finding]:

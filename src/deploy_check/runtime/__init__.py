@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import re
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from deploy_check.errors import UsageError
@@ -27,7 +29,7 @@ from deploy_check.runtime import buildlog
 from deploy_check.runtime import smoke
 from deploy_check.runtime import tracebacks
 from deploy_check.runtime.build import BuildResult
-from deploy_check.runtime.build import build_image
+from deploy_check.runtime.build import PendingBuild
 from deploy_check.runtime.client import connect
 from deploy_check.runtime.network import placement
 from deploy_check.runtime.resources import Resources
@@ -38,12 +40,58 @@ COLD_START_LIMIT = 10.0
 _WORKER_KILLED = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL|Perhaps out of memory", re.IGNORECASE)
 
 
-def run_runtime(project: Project, options: Options, report: Report, docker_client: Any = None) -> list[Finding]:
-    """Build (and unless skip_smoke, run) the image; fill report.build/report.smoke; return findings."""
-    client = connect(docker_client)
+class Runtime:
+    """Build and smoke-test one project. `start()` sets the engine building and returns at
+    once (the lint runs meanwhile); `finish()` waits for the build, runs the smoke test and
+    returns the findings. Leaving the `with` block cancels an unfinished build and removes
+    everything the run created, on every path."""
+
+    def __init__(self, project: Project, options: Options, report: Report, docker_client: Any = None) -> None:
+        self.project, self.options, self.report = project, options, report
+        self.client = connect(docker_client)
+        self.resources = Resources(self.client, new_run_id())
+        self._build: PendingBuild | None = None
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._build is not None:
+            self._build.cancel()  # nothing to do once it finished
+        self.resources.cleanup()
+
+    def start(self) -> None:
+        with _engine_errors():
+            self._build = PendingBuild(self.client, self.project.root, self.resources)
+
+    def finish(self) -> list[Finding]:
+        """Build (and unless skip_smoke, run) the image; fill report.build/report.smoke."""
+        with _engine_errors():
+            return self._finish()
+
+    def _finish(self) -> list[Finding]:
+        if self._build is None:
+            self.start()
+        assert self._build is not None
+        project, options, report, resources = self.project, self.options, self.report, self.resources
+        result = self._build.finish(options.progress)  # type: ignore[arg-type]
+        report.build = {"status": "ok" if result.ok else "failed", "seconds": result.seconds,
+                        "image_size_bytes": result.image_size}
+        if not result.ok:
+            return [_build_failure(project, result)]
+        if options.keep_image:
+            resources.images.remove(self._build.tag)
+        if options.skip_smoke:
+            return []
+        return _smoke(self.client, project, options, report, resources, result)
+
+
+@contextlib.contextmanager
+def _engine_errors() -> Iterator[None]:
+    """The engine went away or refused: one line (exit 2), not a traceback."""
     try:
-        return _run(client, project, options, report)
-    except Exception as error:  # noqa: BLE001 - the engine went away or refused: say so in one line
+        yield
+    except Exception as error:  # noqa: BLE001
         if not _is_engine_error(error):
             raise
         reason = " ".join(str(error).split())[:200] or type(error).__name__
@@ -55,23 +103,6 @@ def _is_engine_error(error: Exception) -> bool:
     from docker.errors import DockerException
 
     return isinstance(error, (DockerException, requests.exceptions.RequestException, ConnectionError))
-
-
-def _run(client: Any, project: Project, options: Options, report: Report) -> list[Finding]:
-    findings: list[Finding] = []
-    with Resources(client, new_run_id()) as resources:
-        result = build_image(client, project.root, resources, options.progress)  # type: ignore[arg-type]
-        report.build = {"status": "ok" if result.ok else "failed", "seconds": result.seconds,
-                        "image_size_bytes": result.image_size}
-        if not result.ok:
-            findings.append(_build_failure(project, result))
-            return findings
-        if options.keep_image:
-            resources.images.remove(f"deploy-check-{resources.run_id}:build")
-        if options.skip_smoke:
-            return findings
-        findings.extend(_smoke(client, project, options, report, resources, result))
-    return findings
 
 
 def _build_failure(project: Project, result: BuildResult) -> Finding:

@@ -1,4 +1,8 @@
-"""Building the repository's image with the engine, the repository as context."""
+"""Building the repository's image with the engine, the repository as context.
+
+A build is started (the context sent, the engine at work) before it is waited for,
+so that the lint runs while the engine builds.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -21,63 +25,97 @@ class BuildResult:
     error: str | None = None
 
 
+def _engine_error(error: BaseException) -> bool:
+    from docker.errors import APIError
+    from docker.errors import DockerException
+
+    return isinstance(error, (APIError, DockerException, OSError, ValueError))
+
+
+class PendingBuild:
+    """A build the engine is running: `finish()` streams it to the end, `cancel()` hangs up."""
+
+    def __init__(self, client: Any, root: str, resources: Resources) -> None:
+        self.client = client
+        self.resources = resources
+        self.tag = f"deploy-check-{resources.run_id}:build"
+        self.started = time.monotonic()
+        self.done = False
+        self._stream: Any = None
+        self._error: str | None = None
+        # The build's HTTP response, caught with a requests response hook, to hang up on it.
+        self._responses: list[Any] = []
+        resources.images.append(self.tag)  # removed on every path, even if the build is interrupted
+
+        def remember(response: Any, *args: Any, **kwargs: Any) -> None:
+            if urllib.parse.urlparse(response.url).path.endswith("/build"):
+                self._responses.append(response)
+
+        client.api.hooks["response"].append(remember)
+        try:
+            self._stream = client.api.build(path=root, tag=self.tag, rm=True, forcerm=True, decode=True,
+                                            pull=False, labels=resources.labels, dockerfile="Dockerfile")
+        except BaseException as error:
+            if not _engine_error(error):
+                self.cancel()
+                raise
+            self._error = " ".join(str(error).split())  # the engine's own errors become build-failed
+        finally:
+            client.api.hooks["response"].remove(remember)
+
+    def cancel(self) -> None:
+        """Hang up, which makes the engine cancel the build. Left open until the process exits
+        (a traceback holds the stream), the build would go on and leave its image behind
+        after the cleanup had looked; cleanup also looks again for a late image."""
+        if self.done:
+            return
+        self.done = True
+        for response in self._responses:
+            response.close()
+        self.resources.build_interrupted = True
+
+    def finish(self, progress: Callable[[str], None] | None) -> BuildResult:
+        """Stream the build to its end; step lines go to `progress` as they come."""
+        lines: list[str] = []
+        error = self._error
+        image_id: str | None = None
+        partial = ""
+        if error is not None:
+            lines.append(error)
+        try:
+            for chunk in self._stream if error is None else ():
+                if "stream" in chunk:
+                    partial += chunk["stream"]
+                    *complete, partial = partial.split("\n")
+                    for line in map(buildlog.without_escapes, complete):
+                        lines.append(line)
+                        if progress is not None and line.startswith("Step "):
+                            progress(line)
+                if "aux" in chunk and isinstance(chunk["aux"], dict) and "ID" in chunk["aux"]:
+                    image_id = chunk["aux"]["ID"]
+                if "error" in chunk or "errorDetail" in chunk:
+                    detail = chunk.get("errorDetail") or {}
+                    error = detail.get("message") or chunk.get("error") or "build failed"
+                    lines.append(error)
+        except BaseException as error_:
+            if not _engine_error(error_):  # interrupted, or our own bug
+                self.cancel()
+                raise
+            error = " ".join(str(error_).split())
+            lines.append(error)
+        self.done = True
+        if partial:
+            lines.append(buildlog.without_escapes(partial))
+        seconds = round(time.monotonic() - self.started, 1)
+        if error is not None:
+            return BuildResult(False, seconds, log_lines=lines, error=error)
+        try:
+            image = self.client.images.get(self.tag)
+        except Exception as error_:  # noqa: BLE001
+            return BuildResult(False, seconds, log_lines=lines, error=f"built image not found: {error_}")
+        return BuildResult(True, seconds, image.id or image_id, int(image.attrs.get("Size") or 0), lines)
+
+
 def build_image(client: Any, root: str, resources: Resources, progress: Callable[[str], None] | None) -> BuildResult:
-    """Build `root`/Dockerfile (honouring .dockerignore); stream step lines to `progress`."""
-    tag = f"deploy-check-{resources.run_id}:build"
-    started = time.monotonic()
-    lines: list[str] = []
-    error: str | None = None
-    image_id: str | None = None
-    partial = ""
-    resources.images.append(tag)  # removed on every path, even if the build is interrupted
-    # The build's HTTP response, caught with a requests response hook, to hang up on it.
-    responses: list[Any] = []
-
-    def remember(response: Any, *args: Any, **kwargs: Any) -> None:
-        if urllib.parse.urlparse(response.url).path.endswith("/build"):
-            responses.append(response)
-
-    client.api.hooks["response"].append(remember)
-    try:
-        stream = client.api.build(path=root, tag=tag, rm=True, forcerm=True, decode=True, pull=False,
-                                  labels=resources.labels, dockerfile="Dockerfile")
-        for chunk in stream:
-            if "stream" in chunk:
-                partial += chunk["stream"]
-                *complete, partial = partial.split("\n")
-                for line in map(buildlog.without_escapes, complete):
-                    lines.append(line)
-                    if progress is not None and line.startswith("Step "):
-                        progress(line)
-            if "aux" in chunk and isinstance(chunk["aux"], dict) and "ID" in chunk["aux"]:
-                image_id = chunk["aux"]["ID"]
-            if "error" in chunk or "errorDetail" in chunk:
-                detail = chunk.get("errorDetail") or {}
-                error = detail.get("message") or chunk.get("error") or "build failed"
-                lines.append(error)
-    except BaseException as error_:
-        from docker.errors import APIError
-        from docker.errors import DockerException
-
-        if not isinstance(error_, (APIError, DockerException, OSError, ValueError)):
-            # Interrupted (or our own bug): hang up now, which makes the engine cancel the
-            # build. Left open until the process exits (the traceback holds the stream), the
-            # build would go on and leave its image behind after the cleanup had looked.
-            for response in responses:
-                response.close()
-            resources.build_interrupted = True
-            raise
-        error = " ".join(str(error_).split())  # the engine's own errors become build-failed
-        lines.append(error)
-    finally:
-        client.api.hooks["response"].remove(remember)
-    if partial:
-        lines.append(buildlog.without_escapes(partial))
-    seconds = round(time.monotonic() - started, 1)
-    if error is not None:
-        return BuildResult(False, seconds, log_lines=lines, error=error)
-    try:
-        image = client.images.get(tag)
-    except Exception as error_:  # noqa: BLE001
-        return BuildResult(False, seconds, log_lines=lines, error=f"built image not found: {error_}")
-    return BuildResult(True, seconds, image.id or image_id, int(image.attrs.get("Size") or 0), lines)
+    """Build `root`/Dockerfile (honouring .dockerignore) and wait for it."""
+    return PendingBuild(client, root, resources).finish(progress)
