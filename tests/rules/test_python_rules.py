@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from deploy_check.project import Project
 from deploy_check.rules import app_instance
 from deploy_check.rules import app_missing
 from deploy_check.rules import app_port
@@ -77,6 +78,27 @@ def test_app_instance(tmp_path, source, expected):
 
 def test_app_missing_hints_at_the_entry_point(tmp_path):
     assert lines_of(app_missing, tmp_path, {"main.py": "from flask import Flask\napp = Flask(__name__)\n"}) == [("app.py", None)]
+
+
+@pytest.mark.parametrize(
+    "files, hint",
+    [
+        ({"main.py": "from flask import Flask\napp = Flask(__name__)\n"}, "`from main import app` (or move main.py"),
+        # any root-level module that binds `app`, tests aside
+        ({"microblog.py": "from blog import create_app\napp = create_app()\n",
+          "test_app.py": "from microblog import app\n"}, "`from microblog import app`"),
+        ({"serve.py": "try:\n    from prod import app\nexcept ImportError:\n    app = None\n"}, "`from serve import app`"),
+        ({"notes.txt": "nothing"}, "`app = Flask(__name__)`"),
+        # a package app/ is what `import app` finds: it has to move out of the way
+        ({"app/__init__.py": "def create_app():\n    pass\n", "wsgi.py": "from app import create_app\napp = create_app()\n"},
+         "rename the package app/ (and its imports), which would shadow an app.py, then add app.py at the root "
+         "with `from wsgi import app`"),
+    ],
+)
+def test_app_missing_hint_names_the_real_entry_point(tmp_path, files, hint):
+    make_repo(tmp_path, files)
+    (finding,) = list(app_missing.check(Project(str(tmp_path))))
+    assert hint in finding.hint
 
 
 def test_app_shadowed(tmp_path):

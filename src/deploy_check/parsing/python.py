@@ -226,6 +226,18 @@ def module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     return _module_level(body)
 
 
+def binds_at_module_level(tree: ast.Module, name: str) -> bool:
+    """Does the module assign `name` at module level (inside top-level if/try blocks too),
+    or import it under that name?"""
+    for node in module_level(tree.body):
+        if name in _assign_targets(node):
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names):
+                return True
+    return False
+
+
 def _assign_targets(node: ast.AST) -> list[str]:
     if isinstance(node, ast.Assign):
         return [t.id for t in node.targets if isinstance(t, ast.Name)]
