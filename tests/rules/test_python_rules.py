@@ -6,6 +6,7 @@ from deploy_check.project import Project
 from deploy_check.rules import app_instance
 from deploy_check.rules import app_missing
 from deploy_check.rules import app_port
+from deploy_check.rules import app_run_at_import
 from deploy_check.rules import app_shadowed
 from deploy_check.rules import database_external
 from deploy_check.rules import database_path
@@ -39,7 +40,7 @@ def home():
 if __name__ == '__main__':
     app.run()
 '''
-ALL = [app_instance, app_missing, app_port, app_shadowed, database_external, database_path, python_syntax, upload_path]
+ALL = [app_instance, app_missing, app_port, app_run_at_import, app_shadowed, database_external, database_path, python_syntax, upload_path]
 
 
 def lines_of(module, tmp_path, files):
@@ -99,6 +100,23 @@ def test_app_missing_hint_names_the_real_entry_point(tmp_path, files, hint):
     make_repo(tmp_path, files)
     (finding,) = list(app_missing.check(Project(str(tmp_path))))
     assert hint in finding.hint
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("from flask import Flask\napp = Flask(__name__)\napp.run(port=5000)\n", [("app.py", 3)]),
+        ("import os\nif os.environ.get('X'):\n    app.run()\n", [("app.py", 3)]),
+        ("socketio.run(app)\n", [("app.py", 1)]),
+        # under the main guard, either way round, or inside a function: fine
+        ("if __name__ == '__main__':\n    app.run(debug=True)\n", []),
+        ("if '__main__' == __name__:\n    app.run()\n", []),
+        ("def main():\n    app.run()\n", []),
+        ("runner.run()\n", []),
+    ],
+)
+def test_app_run_at_import(tmp_path, source, expected):
+    assert lines_of(app_run_at_import, tmp_path, {"app.py": source}) == expected
 
 
 def test_app_shadowed(tmp_path):

@@ -63,6 +63,13 @@ def test_runtime_rule_on_its_line(docker_client, app, options, expected):
     assert leftovers(docker_client) == []
 
 
+def test_workers_dying_at_start_up_end_the_wait_with_the_reason(docker_client):
+    report = check(str(APPS / "run-at-import"), Options(timeout=300), docker_client=docker_client)
+    (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
+    assert "keep dying at start-up" in boot.message and "app.run() at import time" in boot.message
+    assert leftovers(docker_client) == []
+
+
 def test_memory_over_the_tier_is_found(docker_client):
     report = check(str(APPS / "memory-hog"), Options(timeout=20), docker_client=docker_client)
     memory = [f for f in report.findings if f.rule == "smoke-memory"]

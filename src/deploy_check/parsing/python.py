@@ -226,6 +226,16 @@ def module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     return _module_level(body)
 
 
+def is_main_guard(node: ast.stmt) -> bool:
+    """`if __name__ == "__main__":` (either way round): its body never runs under gunicorn."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    parts = [node.test.left, *node.test.comparators]
+    return any(isinstance(p, ast.Name) and p.id == "__name__" for p in parts) and any(
+        isinstance(p, ast.Constant) and p.value == "__main__" for p in parts
+    )
+
+
 def binds_at_module_level(tree: ast.Module, name: str) -> bool:
     """Does the module assign `name` at module level (inside top-level if/try blocks too),
     or import it under that name?"""

@@ -11,6 +11,7 @@ from types import ModuleType
 from deploy_check.rules import app_instance
 from deploy_check.rules import app_missing
 from deploy_check.rules import app_port
+from deploy_check.rules import app_run_at_import
 from deploy_check.rules import app_shadowed
 from deploy_check.rules import build_failed
 from deploy_check.rules import database_external
@@ -47,6 +48,7 @@ STATIC_RULES: tuple[ModuleType, ...] = (
     app_instance,
     app_missing,
     app_port,
+    app_run_at_import,
     app_shadowed,
     database_external,
     database_file,

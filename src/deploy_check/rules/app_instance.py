@@ -72,7 +72,7 @@ def check(project: Project) -> Iterator[Finding]:
 def _check_module(tree: ast.Module) -> Iterator[Finding]:
     resolver = python.Resolver(tree, PATH)
     star_imports = any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in tree.body)
-    main_blocks = [n for n in tree.body if _is_main_guard(n)]
+    main_blocks = [n for n in tree.body if python.is_main_guard(n)]
     top = [n for n in python.module_level([n for n in tree.body if n not in main_blocks])]
     local_functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
@@ -122,15 +122,6 @@ def _check_module(tree: ast.Module) -> Iterator[Finding]:
         return
     yield RULE.finding("app.py binds no module-level `app`: `gunicorn app:app` has nothing to serve",
                        Location(PATH), hint=_HINT)
-
-
-def _is_main_guard(node: ast.stmt) -> bool:
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    parts = [node.test.left, *node.test.comparators]
-    return any(isinstance(p, ast.Name) and p.id == "__name__" for p in parts) and any(
-        isinstance(p, ast.Constant) and p.value == "__main__" for p in parts
-    )
 
 
 def _assigned_to(node: ast.AST, name: str) -> ast.AST | None:

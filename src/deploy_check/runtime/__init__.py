@@ -226,6 +226,9 @@ def _boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[F
     if run.first_answer is None:
         if run.exited:
             why = f"the container exited with code {run.exit_code} before answering"
+        elif run.crash_loop:
+            why = (f"gunicorn's workers keep dying at start-up ({run.crash_loop} times, respawned each time) "
+                   "and nothing answers")
         else:
             why = f"nothing answered on port 5000 within {options.timeout:.0f} s"
         if error:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from typing import Any
@@ -11,6 +12,11 @@ from deploy_check.runtime.network import Placement
 from deploy_check.runtime.resources import Resources
 from deploy_check.runtime.resources import signals_held
 
+# A worker's death as gunicorn's master logs it; this many before any answer is a crash loop
+# (three rounds of the template's two workers), looked for in the log this often.
+WORKER_DEATH = re.compile(r"Worker \(pid:\d+\) (exited with code \d+|was sent SIGKILL)")
+CRASH_LOOP_DEATHS = 6
+LOG_CHECK_SECONDS = 1.0
 SPEC_ENV = {"PORT": "5000", "FLASK_ENV": "production", "DATABASE_PATH": "/data/app.db"}
 POLL_SECONDS = 0.1
 
@@ -28,6 +34,9 @@ class Run:
     exit_code: int | None = None
     oom_killed: bool = False
     logs: str = ""
+    # gunicorn's master respawning workers that die at start-up: the container lives on
+    # and answers nothing, so waiting out the timeout would only waste it.
+    crash_loop: int = 0
 
 
 class MemoryWatch:
@@ -181,6 +190,7 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
     deadline = run.started + timeout
     first = paths[0]
     last: probe.Answer | None = None
+    next_log_check = run.started + LOG_CHECK_SECONDS
     while time.monotonic() < deadline:
         if _exited(container, run):
             break
@@ -189,6 +199,12 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
             run.first_answer = time.monotonic()
             run.answers[first] = last
             break
+        if time.monotonic() >= next_log_check:
+            next_log_check = time.monotonic() + LOG_CHECK_SECONDS
+            deaths = len(WORKER_DEATH.findall(logs(container)))
+            if deaths >= CRASH_LOOP_DEATHS:
+                run.crash_loop = deaths
+                break
         time.sleep(POLL_SECONDS)
     if first not in run.answers and last is not None:
         run.answers[first] = last

@@ -54,6 +54,7 @@ def _crash(lines: list[str]) -> Crash:
 # gunicorn's own words when it cannot load the app (no traceback is printed for these).
 _GUNICORN_REASONS = (
     re.compile(r"Failed to find attribute '[^']*' in '[^']*'\."),
+    re.compile(r"Address already in use"),
     re.compile(r"Failed to parse '[^']*' as an attribute name or function call\."),
     re.compile(r"Application object must be callable\."),
 )
@@ -63,6 +64,8 @@ def gunicorn_reason(log: str) -> str:
     """Why gunicorn could not load the app, when it says so without a traceback; else ""."""
     for pattern in _GUNICORN_REASONS:
         found = pattern.findall(log)
+        if found and found[-1] == "Address already in use":
+            return "a second server wants port 5000, which gunicorn holds: app.run() at import time?"
         if found:
             return f"gunicorn: {found[-1]}"
     return ""
