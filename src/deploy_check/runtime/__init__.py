@@ -242,6 +242,9 @@ def _boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[F
         if answer.status and answer.status >= 500 and error:
             what += f" ({error})"
         hint = "make the smoke paths answer 2xx/3xx (see the log for the traceback)"
+        if answer.status in (401, 403):
+            hint = (f"{path} needs a login: smoke-test public paths instead (--smoke-path /login,/health, "
+                    'or smoke-paths = ["/login"] in .deploy-check.toml)')
         if answer.status == 404:
             hint = (f"the app has no route for {path}: add one, or smoke-test a path it serves "
                     '(--smoke-path, or smoke-paths = ["/health"] in .deploy-check.toml)')
