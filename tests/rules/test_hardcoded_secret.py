@@ -56,6 +56,12 @@ CASES = [
     ("basic auth user == password", {"settings.py": 'URI = "mysql://web1234:web1234@db/x"\n'}, [("settings.py", 1, 24)]),
     ("env example real-looking", {".env-sample": "DB_PASSWORD=Zx81kq0PLmW2vB7\n"}, [(".env-sample", 1, 13)]),
     # negatives
+    ("test fixtures", {"tests/conftest.py": 'app.config.update(SECRET_KEY="test-secret")\n',
+                       "test_login.py": 'client.post("/login", data={"password": "hunter2"})\n'}, []),
+    ("testing config class", {"config.py": 'class TestingConfig(Config):\n    SECRET_KEY = "testing"\n'}, []),
+    ("dev config class still counts", {"config.py": 'class DevelopmentConfig:\n    SECRET_KEY = "dev"\n'},
+     [("config.py", 2, 18)]),
+    ("provider key in a test still counts", {"tests/test_s3.py": f'KEY = "{AWS}"\n'}, [("tests/test_s3.py", 1, 8)]),
     ("env example placeholders", {".env.example": "SECRET_KEY=dev\nDB_PASSWORD=your-password-here\n"
                                                   "# DATABASE_URL=mysql://web:web@localhost/r\n"}, []),
     ("env read", _py('app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]\n'), []),

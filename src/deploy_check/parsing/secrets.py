@@ -139,7 +139,8 @@ def _find(project: Project) -> list[SecretHit]:
             parsed = project.python(path)
             if parsed.tree is not None:
                 parsed_ok = True
-                for hit in _python_hits(path, parsed.nodes or tuple(ast.walk(parsed.tree)), lines):
+                nodes = () if is_test_code(path) else parsed.nodes or tuple(ast.walk(parsed.tree))
+                for hit in _python_hits(path, nodes, lines):
                     # the leftmost literal on a line speaks for the line
                     if hit.line not in per_line or hit.column < per_line[hit.line].column:
                         per_line[hit.line] = hit
@@ -159,8 +160,25 @@ def _is_config(path: str) -> bool:
 # -- Python ---------------------------------------------------------------------
 
 
+def is_test_code(path: str) -> bool:
+    """A test module (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`): its SECRET_KEY="test"
+    and login passwords are fixtures, not secrets. Provider formats are still looked for."""
+    parts = path.lower().split("/")
+    name = parts[-1]
+    return (any(part in ("tests", "test", "testing") for part in parts[:-1])
+            or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
+
+
+_TEST_CLASS = re.compile(r"^Test(?![a-z])|Test(ing)?(Config|Settings)$")
+
+
 def _python_hits(path: str, nodes: tuple[ast.AST, ...], lines: list[str]) -> Iterator[SecretHit]:
+    # Inside `class TestingConfig:` (or any Test* class) a key is a fixture, too.
+    in_test_class = {id(inner) for node in nodes if isinstance(node, ast.ClassDef) and _TEST_CLASS.search(node.name)
+                     for inner in ast.walk(node)}
     for node in nodes:
+        if id(node) in in_test_class:
+            continue
         for name, value, fallback in _secret_literals(node):
             text = _literal_text(value)
             if text is None or not text.strip() or _is_label(name, text):

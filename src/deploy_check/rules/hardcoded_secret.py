@@ -16,7 +16,9 @@ keys, GitHub, Slack, Stripe, OpenAI, JWT, `user:password@` URLs, ...) in every
 text file of the upload. A settings template such as `.env.example` is
 documentation the app never loads: there, placeholders (`SECRET_KEY=dev`,
 `your-password-here`, `mysql://user:user@localhost`) are left alone, and
-only values that look real are reported. The message names the kind of
+only values that look real are reported. Test code (`tests/`, `test_*.py`,
+`conftest.py`, a `TestingConfig` class) holds fixtures, not secrets: there
+only provider formats are reported. The message names the kind of
 secret, never its value. `# pragma: allowlist secret` on the line silences it, as in
 detect-secrets; so does `# deploy-check: ignore[hardcoded-secret]`.
 
