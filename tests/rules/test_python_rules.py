@@ -168,7 +168,11 @@ def test_app_port(tmp_path, source, expected):
         ("app.config['SQLALCHEMY_DATABASE_URI'] = 'sqlite:////data/app.db'\n", []),
         ("app.config.update(SQLALCHEMY_DATABASE_URI='sqlite:///x.db')\n", [("app.py", 1)]),
         ("class Config:\n    SQLALCHEMY_DATABASE_URI = 'sqlite:///' + 'app.db'\n", [("app.py", 2)]),
-        ("import os\nbasedir = os.path.abspath(os.path.dirname(__file__))\nclass Config:\n    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL') or 'sqlite:///' + os.path.join(basedir, 'app.db')\n", []),
+        # a fallback from a variable Niblit does not set is what runs there (a warning: see below)
+        ("import os\nbasedir = os.path.abspath(os.path.dirname(__file__))\nclass Config:\n    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL') or 'sqlite:///' + os.path.join(basedir, 'app.db')\n", [("app.py", 4)]),
+        ("import os, sqlite3\nDB = os.getenv('DB_FILE', 'local.db')\nsqlite3.connect(DB)\n", [("app.py", 3)]),
+        ("import os\nDATABASE = os.environ.get('DATABASE_URL', default='sqlite:////data/app.db')\n", []),
+        ("import os\nDATABASE = os.environ.get('DATABASE_URL')\n", []),
         ("import os\nDATABASE_PATH = os.environ.get('DATABASE_PATH', '/data/app.db')\napp.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{DATABASE_PATH}'\n", []),
         ("from pathlib import Path\nimport sqlite3\nsqlite3.connect(Path(__file__).parent / 'db.sqlite3')\n", [("app.py", 3)]),
         ("import sqlite3\nsqlite3.connect(some_function())\n", []),
@@ -179,6 +183,13 @@ def test_app_port(tmp_path, source, expected):
 )
 def test_database_path(tmp_path, source, expected):
     assert lines_of(database_path, tmp_path, {"app.py": source}) == expected
+
+
+def test_database_path_from_an_unset_variable_is_a_warning_naming_it(tmp_path):
+    make_repo(tmp_path, {"app.py": "import os\nSQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL', 'sqlite:///app.db')\n"})
+    (finding,) = list(database_path.check(Project(str(tmp_path))))
+    assert finding.severity.value == "warning" and "unless DATABASE_URL is set" in finding.message
+    assert "/app/instance/app.db" in finding.message
 
 
 def test_database_path_ignores_tests(tmp_path):

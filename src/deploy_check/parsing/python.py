@@ -75,6 +75,7 @@ class Resolver:
         self.file = posixpath.join(WORKDIR, path)
         self.aliases = _import_aliases(ast.walk(tree) if nodes is None else nodes)
         self.constants: dict[str, Value] = {}
+        self._constant_nodes: dict[str, ast.AST] = {}
         assigned: dict[str, int] = {}
         for node in _module_level(tree.body):
             targets = _assign_targets(node)
@@ -85,6 +86,34 @@ class Resolver:
             for name in _assign_targets(node):
                 if assigned.get(name) == 1 and value is not None:
                     self.constants[name] = self.value(value)
+                    self._constant_nodes[name] = value
+
+    def env_fallback(self, node: ast.AST, depth: int = 0) -> tuple[str, Value] | None:
+        """For a value read from the environment with a default (`os.environ.get("NAME",
+        default)`, `os.getenv("NAME") or default`, or a module constant bound to one):
+        ("NAME", the default's value). What the app gets where NAME is not set."""
+        if depth > 20:
+            return None
+        if isinstance(node, ast.Name) and node.id in self._constant_nodes:
+            return self.env_fallback(self._constant_nodes[node.id], depth + 1)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+            name = self._env_name(node.values[0])
+            return (name, self.value(node.values[1], depth + 1)) if name else None
+        if isinstance(node, ast.Call) and self._env_name(node):
+            default = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg in ("default", "value")), None)
+            return (self._env_name(node) or "", self.value(default, depth + 1)) if default is not None else None
+        return None
+
+    def _env_name(self, node: ast.AST) -> str | None:
+        """NAME of `os.environ.get("NAME"...)` / `os.getenv("NAME"...)`, else None."""
+        if not isinstance(node, ast.Call) or not node.args:
+            return None
+        name = self.qualified(node.func) or ""
+        if name not in ("os.environ.get", "os.getenv") and not name.endswith("environ.get"):
+            return None
+        first = node.args[0]
+        return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
 
     def qualified(self, node: ast.AST) -> str | None:
         """The dotted name with import aliases undone (`F` -> `flask.Flask`)."""

@@ -9,6 +9,12 @@ persisting"). Paths read from the environment (`DATABASE_PATH`, which Niblit
 sets to /data/app.db) are the fix and never reported; paths that cannot be
 worked out statically are not reported either.
 
+A default after a variable Niblit does *not* set
+(`os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(basedir,
+"app.db")`, the pattern of many tutorials) is what runs on Niblit, whose
+environment has only PORT, FLASK_ENV and DATABASE_PATH: that default is
+reported as a warning, since you might set the variable some other way.
+
 ## How to fix
 Read the path from the environment Niblit provides:
 
@@ -39,6 +45,8 @@ import ast
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Severity
+from deploy_check.options import SPEC_ENV_NAMES
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -82,29 +90,46 @@ def check(project: Project) -> Iterator[Finding]:
             continue
         resolver = python.resolver(project, module)
         seen: set[int] = set()
-        for node, path in _uses(python.nodes(project, module), resolver):
+        for node, path, variable in _uses(python.nodes(project, module), resolver):
             line = getattr(node, "lineno", 0)
             if path is None or python.under(path, "/data") or line in seen:
                 continue
             seen.add(line)
-            yield RULE.finding(
-                f"SQLite database at {path!r} is outside /data: it is reset on every redeploy",
-                python.location(module.path, node),
-                hint='read DATABASE_PATH from the environment: os.environ.get("DATABASE_PATH", "/data/app.db")',
-            )
+            if variable is None:
+                yield RULE.finding(
+                    f"SQLite database at {path!r} is outside /data: it is reset on every redeploy",
+                    python.location(module.path, node),
+                    hint='read DATABASE_PATH from the environment: os.environ.get("DATABASE_PATH", "/data/app.db")',
+                )
+            else:
+                yield RULE.finding(
+                    f"unless {variable} is set, the SQLite database is at {path!r}, outside /data; Niblit's "
+                    f"environment has only {', '.join(sorted(SPEC_ENV_NAMES))}",
+                    python.location(module.path, node), severity=Severity.WARNING,
+                    hint='use DATABASE_PATH, which Niblit sets: os.environ.get("DATABASE_PATH", "/data/app.db") '
+                    "(a SQLAlchemy URI: \"sqlite:///\" + that path)",
+                )
 
 
-def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None]]:
+def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None, str | None]]:
+    """(node, the SQLite path it resolves to, the environment variable it falls back from)."""
     for node in nodes:
         if isinstance(node, ast.Call) and node.args:
             name = resolver.qualified(node.func) or ""
             if name in _CONNECT_CALLS or name.endswith(".SqliteDatabase"):
-                value = resolver.value(node.args[0])
-                if isinstance(value, str):
-                    plain = "create_engine" not in name and "dataset" not in name
-                    yield node.args[0], sqlite_path(value, plain_paths=plain)
+                plain = "create_engine" not in name and "dataset" not in name
+                yield from _resolved(node.args[0], resolver, plain)
     for setting in python.settings(nodes, resolver.path, _KEYS):
-        value = resolver.value(setting.node)
-        if isinstance(value, str):
-            plain = setting.key in ("DATABASE_PATH", "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")
-            yield setting.node, sqlite_path(value, plain_paths=plain)
+        plain = setting.key in ("DATABASE_PATH", "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")
+        yield from _resolved(setting.node, resolver, plain)
+
+
+def _resolved(node: ast.AST, resolver: python.Resolver, plain: bool) -> Iterator[tuple[ast.AST, str | None, str | None]]:
+    value = resolver.value(node)
+    if isinstance(value, str):
+        yield node, sqlite_path(value, plain_paths=plain), None
+    elif value is python.FROM_ENV:
+        # From a variable Niblit does not set, the default is what runs there.
+        fallback = resolver.env_fallback(node)
+        if fallback and fallback[0] not in SPEC_ENV_NAMES and isinstance(fallback[1], str):
+            yield node, sqlite_path(fallback[1], plain_paths=plain), fallback[0]
