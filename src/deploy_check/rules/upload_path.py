@@ -3,8 +3,11 @@
 ## Why it breaks on Niblit
 Everything outside `/data` is reset on redeploy: files saved under `/app`
 (`uploads/`, `static/uploads/`, a folder next to `__file__`) vanish the next
-time you ship. The spec asks for `/data/uploads`. Paths read from the
-environment and paths that cannot be worked out statically are not reported.
+time you ship. The spec asks for `/data/uploads`. Paths that cannot be
+worked out statically are not reported. A default after a variable Niblit
+does not set (`os.environ.get("UPLOAD_FOLDER", "uploads")`) is what runs
+there, since its environment has only PORT, FLASK_ENV and DATABASE_PATH:
+that default is reported as a warning.
 
 ## How to fix
 
@@ -34,6 +37,8 @@ import posixpath
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Severity
+from deploy_check.options import SPEC_ENV_NAMES
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -50,23 +55,38 @@ def check(project: Project) -> Iterator[Finding]:
             continue
         resolver = python.resolver(project, module)
         seen: set[int] = set()
-        for node, directory, what in _destinations(python.nodes(project, module), resolver):
+        for node, directory, what, variable in _destinations(python.nodes(project, module), resolver):
             line = getattr(node, "lineno", 0)
             if directory is None or python.under(directory, UPLOADS) or line in seen:
                 continue
             seen.add(line)
-            yield RULE.finding(
-                f"{what} {python.absolute(directory)!r}, outside /data/uploads: uploaded files are lost on redeploy",
-                python.location(module.path, node),
-                hint='store uploads under "/data/uploads" (os.makedirs it at start-up)',
-            )
+            if variable is None:
+                yield RULE.finding(
+                    f"{what} {python.absolute(directory)!r}, outside /data/uploads: uploaded files are lost on redeploy",
+                    python.location(module.path, node),
+                    hint='store uploads under "/data/uploads" (os.makedirs it at start-up)',
+                )
+            else:  # the default of a variable Niblit does not set: what runs there, unless set some other way
+                yield RULE.finding(
+                    f"unless {variable} is set, {what} {python.absolute(directory)!r}, outside /data/uploads; "
+                    f"Niblit's environment has only {', '.join(sorted(SPEC_ENV_NAMES))}",
+                    python.location(module.path, node), severity=Severity.WARNING,
+                    hint='make the default "/data/uploads" (os.makedirs it at start-up)',
+                )
 
 
-def _destinations(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None, str]]:
+def _destinations(
+    nodes: tuple[ast.AST, ...], resolver: python.Resolver
+) -> Iterator[tuple[ast.AST, str | None, str, str | None]]:
+    """(node, the folder uploads go to, what it is, the environment variable it falls back from)."""
     for setting in python.settings(nodes, resolver.path, _KEYS):
         value = resolver.value(setting.node)
         if isinstance(value, str):
-            yield setting.node, value, f"{setting.key} is"
+            yield setting.node, value, f"{setting.key} is", None
+        elif value is python.FROM_ENV:
+            fallback = resolver.env_fallback(setting.node)
+            if fallback and fallback[0] not in SPEC_ENV_NAMES and isinstance(fallback[1], str):
+                yield setting.node, fallback[1], f"{setting.key} is", fallback[0]
     uploads = _upload_names(nodes)
     for node in nodes:
         if (
@@ -76,7 +96,7 @@ def _destinations(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iter
             and node.args
             and _is_upload(node.func.value, uploads)
         ):
-            yield node.args[0], _directory(node.args[0], resolver), "an upload is saved in"
+            yield node.args[0], _directory(node.args[0], resolver), "an upload is saved in", None
 
 
 def _upload_names(nodes: tuple[ast.AST, ...]) -> set[str]:

@@ -15,6 +15,8 @@ LABEL = "org.niblit.deploy-check.run"
 # After an interrupted build: look for a late image this many more times, this far apart.
 LATE_SWEEPS = 4
 LATE_SWEEP_SECONDS = 0.25
+# A volume the engine still reports in use: this many tries, 0.2 s apart.
+VOLUME_ATTEMPTS = 10
 
 
 def new_run_id() -> str:
@@ -52,6 +54,18 @@ class Resources:
         with signals_held():
             self._remove_all()
 
+    def _remove_volume(self, name: str) -> None:
+        """An engine under load can report a volume still in use for a moment after the
+        container that mounted it was removed: try again a few times before giving up."""
+        for attempt in range(VOLUME_ATTEMPTS):
+            try:
+                self.client.api.remove_volume(name, force=True)
+                return
+            except Exception as error:  # noqa: BLE001
+                if not _in_use(error) or attempt == VOLUME_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2)
+
     def _remove_all(self) -> None:
         for container_id in reversed(self.containers):
             _quietly(lambda: self.client.api.remove_container(container_id, force=True, v=True))
@@ -62,15 +76,15 @@ class Resources:
             for c in self.client.api.containers(all=True, filters={"label": f"{LABEL}={self.run_id}"})
         ])
         for volume in reversed(self.volumes):
-            _quietly(lambda: self.client.api.remove_volume(volume, force=True))
+            _quietly(lambda: self._remove_volume(volume))
         self.volumes.clear()
         for image in reversed(self.images):
             _quietly(lambda: self.client.api.remove_image(image, force=True))
         self.images.clear()
         # And what carries this run's label without having been recorded.
         mine = {"label": f"{LABEL}={self.run_id}"}
-        _quietly(lambda: [self.client.api.remove_volume(v["Name"], force=True)
-                          for v in self.client.api.volumes(filters=mine).get("Volumes") or []])
+        for leftover in _quietly_list(lambda: self.client.api.volumes(filters=mine).get("Volumes") or []):
+            _quietly(lambda: self._remove_volume(leftover["Name"]))
         sweeps = 1 + (LATE_SWEEPS if self.build_interrupted else 0)
         for sweep in range(sweeps):
             if sweep:
@@ -99,6 +113,17 @@ def signals_held() -> Iterator[None]:
             signal.signal(signum, handler)
         if held:
             signal.raise_signal(held[0])
+
+
+def _in_use(error: Exception) -> bool:
+    return getattr(getattr(error, "response", None), "status_code", None) == 409
+
+
+def _quietly_list(action: Any) -> list[Any]:
+    try:
+        return list(action())
+    except Exception:  # noqa: BLE001 - the engine is gone: nothing more to find
+        return []
 
 
 def _quietly(action: Any) -> None:
