@@ -70,6 +70,13 @@ def test_workers_dying_at_start_up_end_the_wait_with_the_reason(docker_client):
     assert leftovers(docker_client) == []
 
 
+def test_an_app_on_the_containers_loopback_only_is_found_at_once(docker_client):
+    report = check(str(APPS / "loopback-only"), Options(timeout=300), docker_client=docker_client)
+    (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
+    assert "listens only on http://127.0.0.1:5000" in boot.message
+    assert leftovers(docker_client) == []
+
+
 def test_memory_over_the_tier_is_found(docker_client):
     report = check(str(APPS / "memory-hog"), Options(timeout=20), docker_client=docker_client)
     memory = [f for f in report.findings if f.rule == "smoke-memory"]

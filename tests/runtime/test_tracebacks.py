@@ -78,3 +78,12 @@ def test_gunicorn_reason_without_traceback():
            "[ERROR] Reason: App failed to load.\n")
     assert tracebacks.gunicorn_reason(log) == "gunicorn: Failed to find attribute 'app' in 'app'."
     assert tracebacks.gunicorn_reason("[INFO] Listening at: http://0.0.0.0:5000\n") == ""
+
+
+def test_loopback_only_servers():
+    flask_default = " * Serving Flask app 'app'\n * Running on http://127.0.0.1:5000\nPress CTRL+C to quit\n"
+    assert tracebacks.loopback_only(flask_default) == "http://127.0.0.1:5000"
+    assert tracebacks.loopback_only("[INFO] Listening at: http://127.0.0.1:5000 (1)\n") == "http://127.0.0.1:5000"
+    everywhere = " * Running on all addresses (0.0.0.0)\n * Running on http://127.0.0.1:5000\n"
+    assert tracebacks.loopback_only(everywhere) == ""
+    assert tracebacks.loopback_only("[INFO] Listening at: http://0.0.0.0:5000 (1)\n") == ""

@@ -7,6 +7,13 @@ fails the deploy ("App crashes on start"). The finding carries the exit code
 and the last log lines, and sits on the repository line of the traceback's
 innermost frame when there is one.
 
+It does not wait out `--timeout` when the log already tells: gunicorn's
+workers dying over and over at start-up (the master respawns them and the
+container lives on, answering nothing), or a server listening only on the
+container's own 127.0.0.1 (Flask's `app.run()` default), which nothing
+outside the container can reach. The latter is reported even where
+deploy-check, sharing the app's network inside a runner, got an answer.
+
 ## How to fix
 Run the image locally (`docker build -t app . && docker run -p 5000:5000 app`)
 and fix what the log shows; start-up code must not need anything Niblit does

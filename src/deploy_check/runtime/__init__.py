@@ -223,6 +223,12 @@ def _boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[F
     where, error = _crash_location(project, run.logs)
     if where.path is None:  # no frame of the repository: gunicorn's own reason says more
         error = tracebacks.gunicorn_reason(run.logs) or error
+    if run.loopback:
+        return [smoke_boot.RULE.finding(
+            f"the app listens only on {run.loopback}, the container's own loopback: Niblit connects from "
+            "outside the container, so nothing would ever answer",
+            hint='bind every address: the template\'s gunicorn --bind 0.0.0.0:5000, or app.run(host="0.0.0.0")',
+            log=log)]
     if run.first_answer is None:
         if run.exited:
             why = f"the container exited with code {run.exit_code} before answering"

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from deploy_check.runtime import probe
+from deploy_check.runtime import tracebacks
 from deploy_check.runtime.network import Placement
 from deploy_check.runtime.resources import Resources
 from deploy_check.runtime.resources import signals_held
@@ -37,6 +38,8 @@ class Run:
     # gunicorn's master respawning workers that die at start-up: the container lives on
     # and answers nothing, so waiting out the timeout would only waste it.
     crash_loop: int = 0
+    # The app listens on the container's 127.0.0.1 only (from its log), which Niblit cannot reach.
+    loopback: str = ""
 
 
 class MemoryWatch:
@@ -201,9 +204,13 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
             break
         if time.monotonic() >= next_log_check:
             next_log_check = time.monotonic() + LOG_CHECK_SECONDS
-            deaths = len(WORKER_DEATH.findall(logs(container)))
+            log = logs(container)
+            deaths = len(WORKER_DEATH.findall(log))
             if deaths >= CRASH_LOOP_DEATHS:
                 run.crash_loop = deaths
+                break
+            run.loopback = tracebacks.loopback_only(log)
+            if run.loopback:
                 break
         time.sleep(POLL_SECONDS)
     if first not in run.answers and last is not None:
@@ -213,6 +220,8 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
             answer = probe.get(base_url + path, timeout=max(1.0, min(10.0, deadline - time.monotonic())))
             run.answers[path] = answer
     _exited(container, run)
+    # Where deploy-check shares the app's network it can reach a loopback-only app: Niblit cannot.
+    run.loopback = run.loopback or tracebacks.loopback_only(logs(container))
     return run
 
 

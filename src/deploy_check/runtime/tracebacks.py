@@ -71,5 +71,21 @@ def gunicorn_reason(log: str) -> str:
     return ""
 
 
+# A server that says it listens on the container's loopback only (Flask's own server by
+# default, `gunicorn -b 127.0.0.1:5000`): nothing outside the container reaches it.
+_LOOPBACK = re.compile(r"(?:Running on|Listening at:) (http://(?:127\.0\.0\.1|localhost|\[::1\]):\d+)")
+
+
+_EVERYWHERE = re.compile(r"(?:Running on|Listening at:) http://(?:0\.0\.0\.0|\[::\]):\d+")
+
+
+def loopback_only(log: str) -> str:
+    """The loopback address the app listens on, if it listens on nothing else; else ""."""
+    if "Running on all addresses" in log or _EVERYWHERE.search(log):
+        return ""
+    found = _LOOPBACK.search(log)
+    return found.group(1) if found else ""
+
+
 def tail(log: str, lines: int = 20) -> str:
     return "\n".join(log.splitlines()[-lines:])
