@@ -56,6 +56,8 @@ CASES = [
     ("basic auth user == password", {"settings.py": 'URI = "mysql://web1234:web1234@db/x"\n'}, [("settings.py", 1, 24)]),
     ("env example real-looking", {".env-sample": "DB_PASSWORD=Zx81kq0PLmW2vB7\n"}, [(".env-sample", 1, 13)]),
     # negatives
+    ("flags under secret-sounding names", {"docker-compose.yml": "env:\n  MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'\n"
+                                                                 "  REQUIRE_TOKEN: true\n"}, []),
     ("test fixtures", {"tests/conftest.py": 'app.config.update(SECRET_KEY="test-secret")\n',
                        "test_login.py": 'client.post("/login", data={"password": "hunter2"})\n'}, []),
     ("testing config class", {"config.py": 'class TestingConfig(Config):\n    SECRET_KEY = "testing"\n'}, []),

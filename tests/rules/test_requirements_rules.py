@@ -92,6 +92,9 @@ def test_requirement_findings(tmp_path, files, expected):
         ({"app.py": "import flask\n", "tests/test_app.py": "import pytest\n"}, []),
         ({"app.py": "import requests\nimport requests\n"}, [("app.py", 1)]),
         ({"app.py": "import custom\n", "requirements.txt": OK + "https://example.com/custom.tar.gz\n"}, []),
+        # modules a distribution brings besides its own name (seen on a real repository: pymongo's bson, gridfs)
+        ({"app.py": "import gridfs\nfrom bson import ObjectId\nimport attr\nimport dns.resolver\n",
+          "requirements.txt": OK + "pymongo\nattrs\ndnspython\n"}, []),
     ],
 )
 def test_import_not_in_requirements(tmp_path, files, expected):

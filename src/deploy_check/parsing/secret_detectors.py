@@ -187,7 +187,7 @@ def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
     if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secrets.is_example_env(path):
         if secrets.is_example_value(value):
             return True
-    if isinstance(plugin, BasicAuthDetector) and secrets.not_a_secret_value(value):
+    if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secrets.not_a_secret_value(value):
         return True
     if plugin is _ENTROPY and not (secrets.ENTROPY_MIN_LEN <= len(value) <= secrets.ENTROPY_MAX_LEN):
         return True

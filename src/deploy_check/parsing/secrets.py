@@ -287,7 +287,9 @@ def _literal_text(value: ast.expr) -> str | None:
 _PATTERN = re.compile(r"\\[wdsSbBW]|\(\?|\[\^|\]\*|\]\+|\]\{|\$\)?$")
 _PLACEHOLDER = re.compile(r"^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|\*+|x+|\.+|-+|_+)$", re.IGNORECASE)
 _PLACEHOLDER_WORDS = frozenset({"password", "passwd", "pass", "secret", "token", "changeme", "change-me", "redacted",
-                                "placeholder", "your-password", "yourpassword", "none", "null", "todo"})
+                                "placeholder", "your-password", "yourpassword", "none", "null", "todo",
+                                # flags, as in MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'
+                                "yes", "no", "true", "false", "on", "off", "enabled", "disabled"})
 
 
 def _is_secret_key_name(name: str) -> bool:
