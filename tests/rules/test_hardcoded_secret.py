@@ -10,7 +10,6 @@ from deploy_check.parsing.secrets import secret_values
 from deploy_check.project import Project
 from deploy_check.rules import hardcoded_secret
 from tests.rules.helpers import make_repo
-from tests.rules.helpers import places
 
 R = "hardcoded-secret"
 # Assembled at run time so this test file itself holds no scannable key.

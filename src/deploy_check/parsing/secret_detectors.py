@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from detect_secrets.filters.allowlist import is_line_allowlisted
 from detect_secrets.filters.heuristic import is_indirect_reference
 from detect_secrets.filters.heuristic import is_likely_id_string
-from detect_secrets.filters.heuristic import is_lock_file
+from detect_secrets.filters.heuristic import is_lock_file  # noqa: F401 - used by secrets.scannable
 from detect_secrets.filters.heuristic import is_not_alphanumeric_string
 from detect_secrets.filters.heuristic import is_potential_uuid
 from detect_secrets.filters.heuristic import is_prefixed_with_dollar_sign
