@@ -90,3 +90,24 @@ def test_short_secrets_are_never_quoted(tmp_path, capsys):
     main([str(tmp_path), "--skip-build"])
     out = capsys.readouterr().out
     assert "secret_key = ****" in out and "'dev'" not in out
+
+
+def test_importing_the_package_is_instant():
+    # The entry point can only catch a Ctrl-C once its own module is imported.
+    code = "import sys, deploy_check.launcher; print(sorted(m for m in sys.modules if m.startswith('deploy_check')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "['deploy_check', 'deploy_check.launcher']"
+
+
+def test_ctrl_c_while_importing_is_one_line_and_130(monkeypatch, capsys):
+    import types
+
+    from deploy_check import launcher
+
+    class Interrupting(types.ModuleType):
+        def __getattr__(self, name):
+            raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "deploy_check.cli", Interrupting("deploy_check.cli"))
+    assert launcher.main() == 130
+    assert capsys.readouterr().err == "deploy-check: interrupted\n"

@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from deploy_check.cli import main
+from deploy_check.launcher import main
 
 raise SystemExit(main())
