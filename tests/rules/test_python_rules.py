@@ -171,6 +171,9 @@ def test_app_port(tmp_path, source, expected):
         # a fallback from a variable Niblit does not set is what runs there (a warning: see below)
         ("import os\nbasedir = os.path.abspath(os.path.dirname(__file__))\nclass Config:\n    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL') or 'sqlite:///' + os.path.join(basedir, 'app.db')\n", [("app.py", 4)]),
         ("import os, sqlite3\nDB = os.getenv('DB_FILE', 'local.db')\nsqlite3.connect(DB)\n", [("app.py", 3)]),
+        # the tests' own configuration is not what Niblit runs
+        ("class TestingConfig(Config):\n    SQLALCHEMY_DATABASE_URI = 'sqlite:///test.db'\n", []),
+        ("class ProductionConfig(Config):\n    SQLALCHEMY_DATABASE_URI = 'sqlite:///prod.db'\n", [("app.py", 2)]),
         ("import os\nDATABASE = os.environ.get('DATABASE_URL', default='sqlite:////data/app.db')\n", []),
         ("import os\nDATABASE = os.environ.get('DATABASE_URL')\n", []),
         ("import os\nDATABASE_PATH = os.environ.get('DATABASE_PATH', '/data/app.db')\napp.config['SQLALCHEMY_DATABASE_URI'] = f'sqlite:///{DATABASE_PATH}'\n", []),
@@ -230,6 +233,7 @@ def test_database_external_never_repeats_credentials(tmp_path):
         ("UPLOAD_FOLDER = 'uploads'\n", [("app.py", 1)]),
         ("import os\nUPLOAD_FOLDER = os.environ.get('UPLOAD_DIR', 'static/uploads')\n", [("app.py", 2)]),
         ("import os\nUPLOAD_FOLDER = os.environ.get('UPLOAD_DIR', '/data/uploads')\n", []),
+        ("class TestConfig:\n    UPLOAD_FOLDER = 'tmp_uploads'\n", []),
         ("UPLOAD_FOLDER = 'static/uploads'\n", [("app.py", 1)]),
         ("import os\nUPLOAD_FOLDER = os.environ.get('UPLOAD_FOLDER', 'uploads')\n", [("app.py", 2)]),
         ("import os\nUPLOAD_FOLDER = os.path.join(os.path.dirname(__file__), 'uploads')\n", [("app.py", 2)]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import posixpath
+import re
 from collections.abc import Iterable
 from collections.abc import Iterator
 
@@ -253,6 +254,16 @@ def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 def module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     return _module_level(body)
+
+
+_TEST_CLASS = re.compile(r"^Test(?![a-z])|Test(ing)?(Config|Settings)$")
+
+
+def inside_test_classes(nodes: Iterable[ast.AST]) -> set[int]:
+    """ids of the nodes inside `class TestingConfig:`, `class TestConfig:`, `class TestX:`:
+    settings and fixtures for the tests, not for what Niblit runs."""
+    return {id(inner) for node in nodes if isinstance(node, ast.ClassDef) and _TEST_CLASS.search(node.name)
+            for inner in ast.walk(node)}
 
 
 def is_main_guard(node: ast.stmt) -> bool:

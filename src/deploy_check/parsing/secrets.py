@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator
 
 
+from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.upload_set import included
 
@@ -169,13 +170,9 @@ def is_test_code(path: str) -> bool:
             or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
 
 
-_TEST_CLASS = re.compile(r"^Test(?![a-z])|Test(ing)?(Config|Settings)$")
-
-
 def _python_hits(path: str, nodes: tuple[ast.AST, ...], lines: list[str]) -> Iterator[SecretHit]:
     # Inside `class TestingConfig:` (or any Test* class) a key is a fixture, too.
-    in_test_class = {id(inner) for node in nodes if isinstance(node, ast.ClassDef) and _TEST_CLASS.search(node.name)
-                     for inner in ast.walk(node)}
+    in_test_class = python.inside_test_classes(nodes)
     for node in nodes:
         if id(node) in in_test_class:
             continue

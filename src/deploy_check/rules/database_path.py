@@ -14,6 +14,8 @@ A default after a variable Niblit does *not* set
 "app.db")`, the pattern of many tutorials) is what runs on Niblit, whose
 environment has only PORT, FLASK_ENV and DATABASE_PATH: that default is
 reported as a warning, since you might set the variable some other way.
+Settings inside a `TestingConfig` (or `TestConfig`, `Test...`) class are the
+tests' and not reported.
 
 ## How to fix
 Read the path from the environment Niblit provides:
@@ -119,7 +121,10 @@ def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tup
             if name in _CONNECT_CALLS or name.endswith(".SqliteDatabase"):
                 plain = "create_engine" not in name and "dataset" not in name
                 yield from _resolved(node.args[0], resolver, plain)
+    for_tests = python.inside_test_classes(nodes)
     for setting in python.settings(nodes, resolver.path, _KEYS):
+        if id(setting.node) in for_tests:  # a TestingConfig's database or folder is the tests' business
+            continue
         plain = setting.key in ("DATABASE_PATH", "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")
         yield from _resolved(setting.node, resolver, plain)
 

@@ -7,7 +7,8 @@ time you ship. The spec asks for `/data/uploads`. Paths that cannot be
 worked out statically are not reported. A default after a variable Niblit
 does not set (`os.environ.get("UPLOAD_FOLDER", "uploads")`) is what runs
 there, since its environment has only PORT, FLASK_ENV and DATABASE_PATH:
-that default is reported as a warning.
+that default is reported as a warning. Settings inside a `TestingConfig`
+(or `TestConfig`, `Test...`) class are the tests' and not reported.
 
 ## How to fix
 
@@ -79,7 +80,10 @@ def _destinations(
     nodes: tuple[ast.AST, ...], resolver: python.Resolver
 ) -> Iterator[tuple[ast.AST, str | None, str, str | None]]:
     """(node, the folder uploads go to, what it is, the environment variable it falls back from)."""
+    for_tests = python.inside_test_classes(nodes)
     for setting in python.settings(nodes, resolver.path, _KEYS):
+        if id(setting.node) in for_tests:  # a TestingConfig's database or folder is the tests' business
+            continue
         value = resolver.value(setting.node)
         if isinstance(value, str):
             yield setting.node, value, f"{setting.key} is", None
