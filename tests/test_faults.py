@@ -62,6 +62,27 @@ def test_signal_at_each_stage_leaves_nothing(docker_client, tmp_path, stage, sig
     assert leftovers(docker_client) == []
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_while_the_lint_runs_beside_the_build_leaves_nothing(docker_client, tmp_path, signum):
+    # The engine builds while the lint runs: a repository big enough for the lint to take a
+    # while, and a signal while it does, must cancel the pending build and leave nothing.
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    for n in range(3000):
+        folder = repo / "pkg" / f"p{n // 100}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"m{n}.py").write_text(f"import os\n\nVALUE_{n} = os.environ.get('X', 'y')\n")
+    process = subprocess.Popen(CLI + [str(repo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.6)
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    assert process.returncode in (0, 1, 128 + signum), stderr
+    assert leftovers(docker_client) == []
+
+
 class CuttableProxy:
     """A Unix-socket proxy to the engine that can be cut mid-run."""
 
