@@ -6,8 +6,12 @@ class UsageError(Exception):
     """Bad arguments, a missing PATH, unreachable Docker: one line, exit 2."""
 
 
-class Interrupted(Exception):
-    """SIGTERM or SIGINT arrived; cleanup has run."""
+class Interrupted(BaseException):
+    """SIGTERM arrived; cleanup has run.
+
+    A BaseException, as KeyboardInterrupt is: the many `except Exception` that keep a
+    flaky engine call from failing the check must not swallow it (a SIGTERM landing in a
+    probe or a log read was ignored, and the run went on to its timeout)."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(f"interrupted by signal {signum}")
