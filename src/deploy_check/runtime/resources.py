@@ -15,8 +15,9 @@ LABEL = "org.niblit.deploy-check.run"
 # After an interrupted build: look for a late image this many more times, this far apart.
 LATE_SWEEPS = 4
 LATE_SWEEP_SECONDS = 0.25
-# A volume the engine still reports in use: this many tries, 0.2 s apart.
-VOLUME_ATTEMPTS = 10
+# Removing what the engine still reports busy: this many tries, this far apart.
+REMOVE_ATTEMPTS = 20
+RETRY_SECONDS = 0.25
 
 
 def new_run_id() -> str:
@@ -54,43 +55,52 @@ class Resources:
         with signals_held():
             self._remove_all()
 
-    def _remove_volume(self, name: str) -> None:
-        """An engine under load can report a volume still in use for a moment after the
-        container that mounted it was removed: try again a few times before giving up."""
-        for attempt in range(VOLUME_ATTEMPTS):
-            try:
-                self.client.api.remove_volume(name, force=True)
-                return
-            except Exception as error:  # noqa: BLE001
-                if not _in_use(error) or attempt == VOLUME_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.2)
-
     def _remove_all(self) -> None:
-        for container_id in reversed(self.containers):
-            _quietly(lambda: self.client.api.remove_container(container_id, force=True, v=True))
+        mine = {"label": f"{LABEL}={self.run_id}"}
+        # Containers first, until the engine lists none of this run's: under load a forced
+        # removal can fail (runc slow to kill) and finish later, and while a container
+        # exists its volume and image cannot go.
+        for attempt in range(REMOVE_ATTEMPTS):
+            listed = _quietly_list(lambda: self.client.api.containers(all=True, filters=mine))
+            recorded = [c for c in self.containers if c not in {x["Id"] for x in listed}] if attempt == 0 else []
+            remaining = [x["Id"] for x in listed] + recorded
+            if not remaining:
+                break
+            if attempt:
+                time.sleep(RETRY_SECONDS)
+            for container_id in remaining:
+                _quietly(lambda: self.client.api.remove_container(container_id, force=True, v=True))
         self.containers.clear()
-        # Anything else labelled with this run (a container created but not yet recorded).
-        _quietly(lambda: [
-            self.client.api.remove_container(c["Id"], force=True, v=True)
-            for c in self.client.api.containers(all=True, filters={"label": f"{LABEL}={self.run_id}"})
-        ])
-        for volume in reversed(self.volumes):
-            _quietly(lambda: self._remove_volume(volume))
+        volumes = list(reversed(self.volumes))
+        volumes += [v["Name"] for v in _quietly_list(lambda: self.client.api.volumes(filters=mine).get("Volumes") or [])
+                    if v["Name"] not in volumes]
+        for volume in volumes:
+            _quietly(lambda: self._retry_in_use(lambda: self.client.api.remove_volume(volume, force=True)))
         self.volumes.clear()
         for image in reversed(self.images):
-            _quietly(lambda: self.client.api.remove_image(image, force=True))
+            _quietly(lambda: self._retry_in_use(lambda: self.client.api.remove_image(image, force=True)))
         self.images.clear()
-        # And what carries this run's label without having been recorded.
-        mine = {"label": f"{LABEL}={self.run_id}"}
-        for leftover in _quietly_list(lambda: self.client.api.volumes(filters=mine).get("Volumes") or []):
-            _quietly(lambda: self._remove_volume(leftover["Name"]))
+        # And any image carrying this run's label: untagged, or committed late by a build that
+        # was cut off (looked for again a few times then).
         sweeps = 1 + (LATE_SWEEPS if self.build_interrupted else 0)
         for sweep in range(sweeps):
             if sweep:
                 time.sleep(LATE_SWEEP_SECONDS)
-            _quietly(lambda: [self.client.api.remove_image(i["Id"], force=True)
-                              for i in self.client.api.images(filters=mine)])
+            for image in _quietly_list(lambda: self.client.api.images(filters=mine)):
+                _quietly(lambda: self._retry_in_use(lambda: self.client.api.remove_image(image["Id"], force=True)))
+
+    @staticmethod
+    def _retry_in_use(action: Any) -> None:
+        """An engine under load can still call a volume or image in use for a moment after the
+        container that held it went: try again a few times before giving up."""
+        for attempt in range(REMOVE_ATTEMPTS):
+            try:
+                action()
+                return
+            except Exception as error:  # noqa: BLE001
+                if not _in_use(error) or attempt == REMOVE_ATTEMPTS - 1:
+                    raise
+                time.sleep(RETRY_SECONDS)
 
 
 @contextlib.contextmanager
