@@ -105,7 +105,6 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
                                            "app", options.smoke_env)
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
-    run.logs = smoke.logs(container)
     # Memory last, so the peak covers as much of the run as possible, but before the restart
     # check stops the container (which ends its cgroup).
     peak = watcher.stop()
@@ -163,5 +162,4 @@ def _restart(client: Any, project: Project, options: Options, resources: Resourc
     run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
     if run.first_answer is not None and (not first_ok or all(a.ok for a in run.answers.values())):
         return "ok", None
-    run.logs = smoke.logs(container)
     return "failed", verdicts.restart_failed(project, run)

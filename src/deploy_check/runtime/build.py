@@ -114,8 +114,3 @@ class PendingBuild:
         except Exception as error_:  # noqa: BLE001
             return BuildResult(False, seconds, log_lines=lines, error=f"built image not found: {error_}")
         return BuildResult(True, seconds, image.id or image_id, int(image.attrs.get("Size") or 0), lines)
-
-
-def build_image(client: Any, root: str, resources: Resources, progress: Callable[[str], None] | None) -> BuildResult:
-    """Build `root`/Dockerfile (honouring .dockerignore) and wait for it."""
-    return PendingBuild(client, root, resources).finish(progress)

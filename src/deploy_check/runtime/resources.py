@@ -44,12 +44,6 @@ class Resources:
     def name(self, kind: str) -> str:
         return f"deploy-check-{self.run_id}-{kind}"
 
-    def __enter__(self) -> Resources:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.cleanup()
-
     def cleanup(self) -> None:
         """Remove everything, with SIGTERM/SIGINT held back so cleanup itself is not cut short."""
         with signals_held():
@@ -57,20 +51,20 @@ class Resources:
 
     def _remove_all(self) -> None:
         mine = {"label": f"{LABEL}={self.run_id}"}
-        # Containers first, until the engine lists none of this run's: under load a forced
-        # removal can fail (runc slow to kill) and finish later, and while a container
-        # exists its volume and image cannot go.
+        for container_id in reversed(self.containers):
+            _quietly(lambda: self.client.api.remove_container(container_id, force=True, v=True))
+        self.containers.clear()
+        # Then whatever the engine still lists as this run's (created but not recorded, or a
+        # removal that failed under load, runc slow to kill), until it lists none: while a
+        # container exists, its volume and image cannot go.
         for attempt in range(REMOVE_ATTEMPTS):
-            listed = _quietly_list(lambda: self.client.api.containers(all=True, filters=mine))
-            recorded = [c for c in self.containers if c not in {x["Id"] for x in listed}] if attempt == 0 else []
-            remaining = [x["Id"] for x in listed] + recorded
+            remaining = _quietly_list(lambda: self.client.api.containers(all=True, filters=mine))
             if not remaining:
                 break
             if attempt:
                 time.sleep(RETRY_SECONDS)
-            for container_id in remaining:
-                _quietly(lambda: self.client.api.remove_container(container_id, force=True, v=True))
-        self.containers.clear()
+            for container in remaining:
+                _quietly(lambda: self.client.api.remove_container(container["Id"], force=True, v=True))
         volumes = list(reversed(self.volumes))
         volumes += [v["Name"] for v in _quietly_list(lambda: self.client.api.volumes(filters=mine).get("Volumes") or [])
                     if v["Name"] not in volumes]

@@ -220,8 +220,9 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
             answer = probe.get(base_url + path, timeout=max(1.0, min(10.0, deadline - time.monotonic())))
             run.answers[path] = answer
     _exited(container, run)
+    run.logs = logs(container)
     # Where deploy-check shares the app's network it can reach a loopback-only app: Niblit cannot.
-    run.loopback = run.loopback or tracebacks.loopback_only(logs(container))
+    run.loopback = run.loopback or tracebacks.loopback_only(run.logs)
     return run
 
 

@@ -51,23 +51,23 @@ def _crash(lines: list[str]) -> Crash:
     return Crash(frame, error)
 
 
-# gunicorn's own words when it cannot load the app (no traceback is printed for these).
-_GUNICORN_REASONS = (
-    re.compile(r"Failed to find attribute '[^']*' in '[^']*'\."),
-    re.compile(r"Address already in use"),
-    re.compile(r"Failed to parse '[^']*' as an attribute name or function call\."),
-    re.compile(r"Application object must be callable\."),
+# Why the app could not load, in the log's own words where no traceback is printed, and
+# how to say it: {0} is the matched text.
+_LOAD_FAILURES = (
+    (re.compile(r"Failed to find attribute '[^']*' in '[^']*'\."), "gunicorn: {0}"),
+    (re.compile(r"Address already in use"),
+     "a second server wants port 5000, which gunicorn holds: app.run() at import time?"),
+    (re.compile(r"Failed to parse '[^']*' as an attribute name or function call\."), "gunicorn: {0}"),
+    (re.compile(r"Application object must be callable\."), "gunicorn: {0}"),
 )
 
 
 def gunicorn_reason(log: str) -> str:
     """Why gunicorn could not load the app, when it says so without a traceback; else ""."""
-    for pattern in _GUNICORN_REASONS:
+    for pattern, message in _LOAD_FAILURES:
         found = pattern.findall(log)
-        if found and found[-1] == "Address already in use":
-            return "a second server wants port 5000, which gunicorn holds: app.run() at import time?"
         if found:
-            return f"gunicorn: {found[-1]}"
+            return message.format(found[-1])
     return ""
 
 
