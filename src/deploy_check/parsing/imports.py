@@ -129,8 +129,9 @@ DIST_PROVIDES: dict[str, frozenset[str]] = {
     "bcrypt": frozenset({"bcrypt"}),
 }
 
-_NOT_DEPLOYED = ("tests/", "test/", "docs/")
-_NOT_DEPLOYED_FILES = ("setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py")
+_TEST_DIRS = ("tests", "test")
+_NOT_DEPLOYED_DIRS = ("docs",)
+_NOT_DEPLOYED_FILES = ("setup.py", "noxfile.py", "fabfile.py", "tasks.py")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,12 +142,19 @@ class ImportSite:
     column: int
 
 
+def is_test_code(path: str) -> bool:
+    """A test module: under a tests/ or test/ folder, or named test_*.py, *_test.py, conftest.py."""
+    *folders, name = path.split("/")
+    return (any(folder in _TEST_DIRS for folder in folders)
+            or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
+
+
 def is_deployed_code(path: str) -> bool:
     """Files that Niblit runs (tests, docs and build scripts are not)."""
-    name = path.rsplit("/", 1)[-1]
-    if any(path.startswith(prefix) or f"/{prefix}" in path for prefix in _NOT_DEPLOYED):
+    *folders, name = path.split("/")
+    if is_test_code(path) or any(folder in _NOT_DEPLOYED_DIRS for folder in folders):
         return False
-    return not (name.startswith("test_") or name.endswith("_test.py") or name in _NOT_DEPLOYED_FILES)
+    return name not in _NOT_DEPLOYED_FILES
 
 
 def local_names(project: Project) -> set[str]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 
 from deploy_check.finding import Location
+from deploy_check.options import SPEC_ENV_NAMES
 from deploy_check.parsing.imports import is_deployed_code
 from deploy_check.project import ParsedPython
 from deploy_check.project import Project
@@ -89,14 +90,23 @@ class Resolver:
                     self.constants[name] = self.value(value)
                     self._constant_nodes[name] = value
 
-    def env_fallback(self, node: ast.AST, depth: int = 0) -> tuple[str, Value] | None:
+    def default_where_unset(self, node: ast.AST) -> tuple[str, str] | None:
+        """("NAME", default) for a value read from a variable Niblit does not set, with a
+        default that resolves: what the app gets on Niblit, whose environment has only the
+        spec's three variables."""
+        fallback = self._env_fallback(node)
+        if fallback and fallback[0] not in SPEC_ENV_NAMES and isinstance(fallback[1], str):
+            return fallback[0], fallback[1]
+        return None
+
+    def _env_fallback(self, node: ast.AST, depth: int = 0) -> tuple[str, Value] | None:
         """For a value read from the environment with a default (`os.environ.get("NAME",
         default)`, `os.getenv("NAME") or default`, or a module constant bound to one):
         ("NAME", the default's value). What the app gets where NAME is not set."""
         if depth > 20:
             return None
         if isinstance(node, ast.Name) and node.id in self._constant_nodes:
-            return self.env_fallback(self._constant_nodes[node.id], depth + 1)
+            return self._env_fallback(self._constant_nodes[node.id], depth + 1)
         if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
             name = self._env_name(node.values[0])
             return (name, self.value(node.values[1], depth + 1)) if name else None
@@ -108,10 +118,7 @@ class Resolver:
 
     def _env_name(self, node: ast.AST) -> str | None:
         """NAME of `os.environ.get("NAME"...)` / `os.getenv("NAME"...)`, else None."""
-        if not isinstance(node, ast.Call) or not node.args:
-            return None
-        name = self.qualified(node.func) or ""
-        if name not in ("os.environ.get", "os.getenv") and not name.endswith("environ.get"):
+        if not isinstance(node, ast.Call) or not node.args or not _reads_environment(self.qualified(node.func)):
             return None
         first = node.args[0]
         return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
@@ -177,7 +184,7 @@ class Resolver:
 
     def _call(self, node: ast.Call, depth: int) -> Value:
         name = self.qualified(node.func) or ""
-        if name in ("os.environ.get", "os.getenv", "os.environ.setdefault") or name.endswith("environ.get"):
+        if _reads_environment(name):
             return FROM_ENV
         if name == "os.getcwd" or name.endswith("Path.cwd"):
             return WORKDIR
@@ -210,6 +217,14 @@ class Resolver:
             if isinstance(base, str) and all(isinstance(a, str) for a in args):
                 return posixpath.join(base, *[a for a in args if isinstance(a, str)])
         return None
+
+
+_ENV_READS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+
+
+def _reads_environment(name: str | None) -> bool:
+    """Is `name` (a qualified call) a read of one environment variable?"""
+    return name is not None and (name in _ENV_READS or name.endswith("environ.get"))
 
 
 def absolute(path: str) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 
 from deploy_check.parsing import python
+from deploy_check.parsing.imports import is_test_code
 from deploy_check.project import Project
 from deploy_check.upload_set import included
 
@@ -140,6 +141,8 @@ def _find(project: Project) -> list[SecretHit]:
             parsed = project.python(path)
             if parsed.tree is not None:
                 parsed_ok = True
+                # Test code holds fixtures (SECRET_KEY="test", login passwords), not secrets:
+                # only provider formats are looked for there.
                 nodes = () if is_test_code(path) else parsed.nodes or tuple(ast.walk(parsed.tree))
                 for hit in _python_hits(path, nodes, lines):
                     # the leftmost literal on a line speaks for the line
@@ -159,15 +162,6 @@ def _is_config(path: str) -> bool:
 
 
 # -- Python ---------------------------------------------------------------------
-
-
-def is_test_code(path: str) -> bool:
-    """A test module (`tests/`, `test_*.py`, `*_test.py`, `conftest.py`): its SECRET_KEY="test"
-    and login passwords are fixtures, not secrets. Provider formats are still looked for."""
-    parts = path.lower().split("/")
-    name = parts[-1]
-    return (any(part in ("tests", "test", "testing") for part in parts[:-1])
-            or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
 
 
 def _python_hits(path: str, nodes: tuple[ast.AST, ...], lines: list[str]) -> Iterator[SecretHit]:

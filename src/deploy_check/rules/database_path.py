@@ -135,6 +135,6 @@ def _resolved(node: ast.AST, resolver: python.Resolver, plain: bool) -> Iterator
         yield node, sqlite_path(value, plain_paths=plain), None
     elif value is python.FROM_ENV:
         # From a variable Niblit does not set, the default is what runs there.
-        fallback = resolver.env_fallback(node)
-        if fallback and fallback[0] not in SPEC_ENV_NAMES and isinstance(fallback[1], str):
-            yield node, sqlite_path(fallback[1], plain_paths=plain), fallback[0]
+        unset = resolver.default_where_unset(node)
+        if unset:
+            yield node, sqlite_path(unset[1], plain_paths=plain), unset[0]

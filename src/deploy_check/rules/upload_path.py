@@ -88,9 +88,9 @@ def _destinations(
         if isinstance(value, str):
             yield setting.node, value, f"{setting.key} is", None
         elif value is python.FROM_ENV:
-            fallback = resolver.env_fallback(setting.node)
-            if fallback and fallback[0] not in SPEC_ENV_NAMES and isinstance(fallback[1], str):
-                yield setting.node, fallback[1], f"{setting.key} is", fallback[0]
+            unset = resolver.default_where_unset(setting.node)
+            if unset:
+                yield setting.node, unset[1], f"{setting.key} is", unset[0]
     uploads = _upload_names(nodes)
     for node in nodes:
         if (
