@@ -94,8 +94,10 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     if not (target == workspace or target.startswith(workspace + os.sep)):
         raise UsageError(f"input path: {relative!r} is outside the workspace")
     prefix = workspace_prefix(target, {"GITHUB_WORKSPACE": workspace})
-    options = options_from_inputs(environ)
     repository = (environ.get("GITHUB_REPOSITORY") or "app").rsplit("/", 1)[-1]
+    if _bool(environ, "list-apps", False):
+        return _list_apps(environ, target, prefix, repository, out)
+    options = options_from_inputs(environ)
     artifact_name = read_input(environ, "artifact-name", f"{repository}-niblit")
     upload = _bool(environ, "upload", True)
     if upload:
@@ -157,6 +159,22 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     if environ.get("GITHUB_STEP_SUMMARY"):
         github.append_summary(environ["GITHUB_STEP_SUMMARY"], summary.render(report, context, notes=notes))
     return engine.exit_status(report)
+
+
+def _list_apps(environ: Mapping[str, str], target: str, prefix: str, repository: str, out: TextIO) -> int:
+    """The list-apps mode: the apps under `path` as the `apps` output (workspace-relative paths), nothing else."""
+    from deploy_check.apps import App
+    from deploy_check.apps import apps_json
+    from deploy_check.apps import find_apps
+
+    found = find_apps(engine.open_project(target), root_name=repository)
+    # Paths relative to the workspace, as the matrix jobs give them back as their `path` input.
+    apps = [App(prefix + app.path if app.path != "." else prefix.rstrip("/") or ".", app.name) for app in found]
+    listing = apps_json(apps)
+    print(github.neutralise(f"deploy-check: {len(apps)} Niblit app(s): {listing}"), file=out)
+    if environ.get("GITHUB_OUTPUT"):
+        github.set_output(environ["GITHUB_OUTPUT"], "apps", listing)
+    return 0
 
 
 def validate_name_or_usage(name: str) -> None:

@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--keep-image", action="store_true", help="keep the built image")
     parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
     parser.add_argument("--list-rules", action="store_true", help="list every rule id and exit")
+    parser.add_argument("--list-apps", action="store_true",
+                        help="print the Niblit apps under PATH as a JSON list (for a GitHub Actions matrix) and exit")
     parser.add_argument("--version", action="version", version=f"deploy-check {__version__}")
     return parser
 
@@ -134,6 +136,12 @@ def _main(argv: Sequence[str] | None) -> int:
         if rule is None:
             raise UsageError(f"--explain: unknown rule id {args.explain!r} (see --list-rules)")
         sys.stdout.write(rule.page)
+        return 0
+    if args.list_apps:
+        from deploy_check.apps import apps_json
+        from deploy_check.apps import find_apps
+
+        print(apps_json(find_apps(engine.open_project(args.path))))
         return 0
     options = options_from_args(args)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
