@@ -35,6 +35,49 @@ class Location:
 
 
 @dataclasses.dataclass(frozen=True)
+class Edit:
+    """Replace the text of `path` from (line, column) up to, not including, (end_line, end_column)
+    with `content`. 1-based; columns count characters (str indices + 1) of the line as decoded
+    (a BOM is not part of line 1). Lines end at \\n, \\r\\n or \\r; (last line + 1, 1) is the
+    end of the file. A new file: the path does not exist and line = column = end_line =
+    end_column = 1."""
+
+    path: str  # repo-relative, '/'-separated
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "content": self.content,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Fix:
+    """What would resolve a finding: edits applied together or not at all.
+
+    `safe` fixes are applied by --fix; the others only with --unsafe-fixes."""
+
+    safe: bool
+    edits: tuple[Edit, ...]
+    message: str = ""  # one line: what the fix does ("write the spec's template Dockerfile")
+
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"safe": self.safe, "edits": [edit.to_dict() for edit in self.edits]}
+        if self.message:
+            data["message"] = self.message
+        return data
+
+
+@dataclasses.dataclass(frozen=True)
 class Finding:
     """One problem found. Immutable, repo-relative, 1-based; `log` holds untrusted
     excerpts (build output, app logs) that renderers must treat as data."""
@@ -49,6 +92,7 @@ class Finding:
     end_column: int | None = None
     hint: str | None = None
     log: str | None = None
+    fix: Fix | None = None  # not part of sort_key
 
     @property
     def location(self) -> Location:
@@ -82,4 +126,6 @@ class Finding:
         }
         if self.log is not None:
             data["log"] = self.log
+        if self.fix is not None:
+            data["fix"] = self.fix.to_dict()
         return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
 
@@ -48,6 +49,7 @@ class Rule:
         hint: str | None = None,
         severity: Severity | str | None = None,
         log: str | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         where = at or Location(None)
         return Finding(
@@ -61,4 +63,5 @@ class Rule:
             end_column=where.end_column,
             hint=hint,
             log=log,
+            fix=fix,
         )

@@ -1,0 +1,167 @@
+"""Text as fixes see it: decoded bytes, line positions, and edits applied to them.
+
+A file's bytes are decoded as UTF-8 with its BOM set aside; positions are 1-based
+(line, column) with columns counting characters of the decoded line, lines ending
+at `\\n`, `\\r\\n` or `\\r` (as Python's tokenizer and pip count them). Everything
+outside an edited span is kept byte for byte: line endings, tabs, the BOM, a
+missing final newline.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from deploy_check.finding import Edit
+
+BOM = "\ufeff"
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class TextError(ValueError):
+    """A file a fix cannot edit as text, or an edit that does not fit it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Text:
+    """A file's decoded text, its BOM and where its lines start."""
+
+    body: str
+    bom: bool = False
+
+    @classmethod
+    def decode(cls, data: bytes) -> Text:
+        """UTF-8 text, or TextError for a binary or non-UTF-8 file."""
+        if b"\x00" in data:
+            raise TextError("is a binary file")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TextError("is not UTF-8 text") from None
+        if text.startswith(BOM):
+            return cls(text[1:], True)
+        return cls(text)
+
+    def encode(self) -> bytes:
+        return ((BOM if self.bom else "") + self.body).encode("utf-8")
+
+    def lines(self) -> list[tuple[int, int, int]]:
+        """Each line's (start, end of its characters, start of the next line) str indices."""
+        body = self.body
+        out: list[tuple[int, int, int]] = []
+        position = 0
+        for match in _LINE_END.finditer(body):
+            out.append((position, match.start(), match.end()))
+            position = match.end()
+        if position < len(body):
+            out.append((position, len(body), len(body)))
+        return out
+
+    def offset(self, line: int, column: int, lines: list[tuple[int, int, int]] | None = None) -> int:
+        """The str index of (line, column); TextError when it is not in the text."""
+        lines = lines if lines is not None else self.lines()
+        if line == len(lines) + 1 and column == 1:
+            return len(self.body)
+        if 1 <= line <= len(lines) and column >= 1:
+            start, end, _ = lines[line - 1]
+            if start + column - 1 <= end:
+                return start + column - 1
+            raise TextError(f"position {line}:{column} is past the end of line {line}")
+        raise TextError(f"position {line}:{column} is outside the file")
+
+    def newline(self) -> str:
+        """The file's line ending (its first one; `\\n` when it has none)."""
+        match = _LINE_END.search(self.body)
+        return match.group(0) if match else "\n"
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """`text`'s lines as fixes count them (`\\n`, `\\r\\n`, `\\r`; not str.splitlines'
+    form feeds and Unicode separators)."""
+    return [text[start:(end if keepends else content_end)] for start, content_end, end in Text(text).lines()]
+
+
+def _ends_line(body: str) -> bool:
+    return body.endswith(("\n", "\r"))
+
+
+def span(text: Text, edit: Edit, lines: list[tuple[int, int, int]] | None = None) -> tuple[int, int]:
+    """The (start, end) str indices an edit replaces; TextError when it does not fit."""
+    lines = lines if lines is not None else text.lines()
+    start = text.offset(edit.line, edit.column, lines)
+    end = text.offset(edit.end_line, edit.end_column, lines)
+    if end < start:
+        raise TextError(f"edit ends ({edit.end_line}:{edit.end_column}) before it starts")
+    return start, end
+
+
+def apply(text: Text, edits: list[tuple[int, int, str]]) -> Text:
+    """`text` with each (start, end, content) applied; spans must not overlap (insertions at
+    one point are applied in the order given)."""
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1][0], item[1][1], item[0]))
+    out: list[str] = []
+    position = 0
+    for _, (start, end, content) in ordered:
+        if start < position:
+            raise TextError("edits overlap")
+        out.append(text.body[position:start])
+        out.append(content)
+        position = end
+    out.append(text.body[position:])
+    return Text("".join(out), text.bom)
+
+
+# -- helpers for rules building their edits ----------------------------------------------
+
+
+def new_file(path: str, content: str) -> Edit:
+    """An edit that creates `path` (which must not exist) holding `content`."""
+    return Edit(path, 1, 1, 1, 1, content)
+
+
+def end_position(text: str) -> tuple[int, int]:
+    """The (line, column) just past the end of `text` (BOM aside)."""
+    lines = Text(text).lines()
+    if not text or _ends_line(text):
+        return len(lines) + 1, 1
+    start, end, _ = lines[-1]
+    return len(lines), end - start + 1
+
+
+def whole_file(path: str, text: str | None, content: str) -> Edit:
+    """An edit that replaces all of `path` (its decoded text `text`, BOM aside), or creates it
+    when `text` is None."""
+    if text is None:
+        return new_file(path, content)
+    end_line, end_column = end_position(text)
+    return Edit(path, 1, 1, end_line, end_column, content)
+
+
+def append_lines(path: str, text: str | None, lines: list[str]) -> Edit:
+    """An edit that adds `lines` at the end of `path` in its own line ending (a new file with
+    `\\n` endings when `text` is None), first ending an unterminated last line."""
+    if text is None:
+        return new_file(path, "".join(line + "\n" for line in lines))
+    newline = Text(text).newline()
+    lead = newline if text and not _ends_line(text) else ""
+    end_line, end_column = end_position(text)
+    return Edit(path, end_line, end_column, end_line, end_column,
+                lead + "".join(line + newline for line in lines))
+
+
+def replace_lines(path: str, text: str, first: int, last: int, content_lines: list[str]) -> Edit:
+    """An edit that replaces lines `first`..`last` (their endings included) with
+    `content_lines`, each ended in the file's line ending, the last one as line `last` was."""
+    decoded = Text(text)
+    lines = decoded.lines()
+    if not 1 <= first <= last <= len(lines):
+        raise TextError(f"lines {first}-{last} are outside the file")
+    start, _, _ = lines[first - 1]
+    last_start, last_end, next_start = lines[last - 1]
+    ending = text[last_end:next_start]
+    newline = decoded.newline()
+    body = "".join(item + newline for item in content_lines[:-1])
+    if content_lines:
+        body += content_lines[-1] + ending
+    if ending:
+        return Edit(path, first, 1, last + 1, 1, body)
+    return Edit(path, first, 1, last, last_end - last_start + 1, body)
