@@ -14,6 +14,13 @@ container's own 127.0.0.1 (Flask's `app.run()` default), which nothing
 outside the container can reach. The latter is reported even where
 deploy-check, sharing the app's network inside a runner, got an answer.
 
+A container that cannot even start because of what the image holds is
+this rule too, placed where the fix goes: gunicorn missing from the image
+("gunicorn not found: add gunicorn to requirements.txt", on requirements.txt),
+a command that is not there or not executable (on the CMD or ENTRYPOINT
+line), a `USER` that does not exist (on the USER line), a `WORKDIR` that
+cannot be entered (on the WORKDIR line).
+
 ## How to fix
 Run the image locally (`docker build -t app . && docker run -p 5000:5000 app`)
 and fix what the log shows; start-up code must not need anything Niblit does
@@ -34,6 +41,71 @@ import requests  # listed in requirements.txt
 """
 from __future__ import annotations
 
+import re
+
+from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.parsing import dockerfile
+from deploy_check.parsing import requirements
+from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("smoke-boot", severity="error", doc=__doc__)
+
+_NOT_IN_PATH = re.compile(r'exec: "([^"]*)": executable file not found')
+_NO_SUCH_FILE = re.compile(r'exec: "([^"]*)": stat [^:]*: no such file')
+_NOT_EXECUTABLE = re.compile(r'exec: "([^"]*)": permission denied')
+_NO_USER = re.compile(r"unable to find (user|group) ([^:]*):|no (user|group)s found")
+_WORKDIR = re.compile(r'chdir to cwd \("([^"]*)"\) set in config\.json failed: ([^:]*)')
+
+
+def start_failure(project: Project, reason: str) -> Finding:
+    """The container could not start because of the image; `reason` is the engine's (one line)."""
+    parsed = dockerfile.parse(project)
+    if match := _NOT_IN_PATH.search(reason):
+        program = match.group(1)
+        if program == "gunicorn":
+            problem = requirements.required_package_problem(project, "gunicorn")
+            if problem is not None:
+                line = problem[1]
+                where = Location(line.path, line.line) if line else Location(requirements.ROOT_FILE)
+                return RULE.finding("gunicorn not found: add gunicorn to requirements.txt", where,
+                                    hint="add `gunicorn` to requirements.txt: the template's CMD runs it",
+                                    log=reason)
+        return RULE.finding(f"{program} not found in the image: the container cannot start",
+                            _command_line(parsed, program),
+                            hint=f"install {program} in the image (requirements.txt for a Python tool), "
+                                 "or use the template's gunicorn CMD", log=reason)
+    if match := _NO_SUCH_FILE.search(reason) or _NOT_EXECUTABLE.search(reason):
+        program = match.group(1)
+        missing = "does not exist in the image" if "no such file" in match.group(0) else "is not executable"
+        return RULE.finding(f"the container cannot start: {program} {missing}",
+                            _command_line(parsed, program),
+                            hint="use the template's CMD, or a path that COPY puts there (and chmod +x)", log=reason)
+    if match := _NO_USER.search(reason):
+        kind = match.group(1) or match.group(3)
+        name = f" {match.group(2)!r}" if match.group(2) else ""
+        return RULE.finding(f"the container cannot start: the image has no {kind}{name}",
+                            _last(parsed, "USER"), hint="create it first (RUN useradd ...) or drop the USER line",
+                            log=reason)
+    if match := _WORKDIR.search(reason):
+        return RULE.finding(f"the container cannot start: cannot enter WORKDIR {match.group(1)} ({match.group(2)})",
+                            _last(parsed, "WORKDIR"), hint="use the template's WORKDIR /app", log=reason)
+    return RULE.finding("the container cannot start", _command_line(parsed, None),
+                        hint="run the image locally (docker run) and read what the engine says", log=reason)
+
+
+def _last(parsed: dockerfile.ParsedDockerfile | None, cmd: str) -> Location:
+    instructions = parsed.of(cmd) if parsed else []
+    return instructions[-1].location() if instructions else Location(dockerfile.PATH if parsed else None)
+
+
+def _command_line(parsed: dockerfile.ParsedDockerfile | None, program: str | None) -> Location:
+    """The ENTRYPOINT or CMD that names `program` (the one that takes effect when none does)."""
+    if parsed is None:
+        return Location(None)
+    candidates = [i for cmd in ("ENTRYPOINT", "CMD") for i in parsed.of(cmd)[-1:]]
+    for instruction in candidates:
+        if program and program in (dockerfile.command_words(instruction) or []):
+            return instruction.location()
+    return candidates[0].location() if candidates else Location(dockerfile.PATH)

@@ -14,6 +14,8 @@ from deploy_check.options import TIERS
 from deploy_check.options import Options
 from deploy_check.project import Project
 from deploy_check.result import Report
+from deploy_check.rules import smoke_boot
+from deploy_check.rules import smoke_restart
 from deploy_check.runtime import smoke
 from deploy_check.runtime import verdicts
 from deploy_check.runtime.build import BuildResult
@@ -101,8 +103,13 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     place = placement(client, options.network_container)
     cpus = float(TIERS[options.tier]["cpus"])
     started_wall = time.time()
-    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus,
-                                           "app", options.smoke_env)
+    try:
+        container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit,
+                                               cpus, "app", options.smoke_env)
+    except smoke.StartFailed as failed:
+        report.smoke = {"status": "failed", "cold_start_seconds": None, "peak_memory_bytes": None,
+                        "restart": "skipped", "memory_limit_bytes": limit, "answers": {}}
+        return [smoke_boot.start_failure(project, failed.reason)]
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     # Memory last, so the peak covers as much of the run as possible, but before the restart
@@ -157,8 +164,13 @@ def _restart(client: Any, project: Project, options: Options, resources: Resourc
              volume: str, place: Any, limit: int, cpus: float, first_ok: bool) -> tuple[str, Finding | None]:
     """With the first container stopped, start a new one on the same /data and probe again: it
     must answer as well as the first start did (a path that already failed is smoke-http's)."""
-    container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit, cpus,
-                                           "restart", options.smoke_env)
+    try:
+        container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit,
+                                               cpus, "restart", options.smoke_env)
+    except smoke.StartFailed as failed:
+        return "failed", smoke_restart.RULE.finding(
+            "the app does not come back up on a second start against the same /data: the container cannot start",
+            hint="run the image twice locally against the same volume", log=failed.reason)
     run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
     if run.first_answer is not None and (not first_ok or all(a.ok for a in run.answers.values())):
         return "ok", None

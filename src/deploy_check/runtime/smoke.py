@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+from deploy_check.runtime import faults
 from deploy_check.runtime import probe
 from deploy_check.runtime import tracebacks
 from deploy_check.runtime.network import Placement
@@ -40,6 +41,14 @@ class Run:
     crash_loop: int = 0
     # The app listens on the container's 127.0.0.1 only (from its log), which Niblit cannot reach.
     loopback: str = ""
+
+
+class StartFailed(Exception):
+    """The engine would not start the container because of what the image holds (the app's fault)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class MemoryWatch:
@@ -169,8 +178,15 @@ def _create(client: Any, image: str, resources: Resources, volume: str, place: P
 
 
 def launch(container: Any, place: Placement) -> tuple[Any, str, float]:
+    """Start a created container; StartFailed when the image keeps it from starting."""
     started = time.monotonic()
-    container.start()
+    try:
+        container.start()
+    except Exception as error:  # noqa: BLE001 - sorted by whose fault it is
+        reason = faults.image_start_failure(error)
+        if reason is None:
+            raise
+        raise StartFailed(reason) from None
     if not place.publishes:
         return container, "http://127.0.0.1:5000", started
     port = None
