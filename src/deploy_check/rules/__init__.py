@@ -17,6 +17,7 @@ from deploy_check.rules import build_failed
 from deploy_check.rules import database_external
 from deploy_check.rules import database_file
 from deploy_check.rules import database_path
+from deploy_check.rules import debug_enabled
 from deploy_check.rules import dockerfile_base_image
 from deploy_check.rules import dockerfile_cmd
 from deploy_check.rules import dockerfile_env
@@ -53,6 +54,7 @@ STATIC_RULES: tuple[ModuleType, ...] = (
     database_external,
     database_file,
     database_path,
+    debug_enabled,
     dockerfile_base_image,
     dockerfile_cmd,
     dockerfile_env,

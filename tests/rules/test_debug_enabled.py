@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from deploy_check.rules import debug_enabled
+from tests.rules.helpers import make_repo
+from tests.rules.helpers import places
+
+APP = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # Off by default, and on only locally: nothing to say.
+        ({"app.py": APP}, []),
+        ({"app.py": APP + 'if __name__ == "__main__":\n    app.run(debug=True)\n'}, []),
+        ({"app.py": APP + "app.debug = False\napp.run(debug=False)\n"}, []),
+        # On when gunicorn imports the module.
+        ({"app.py": APP + "app.debug = True\n"}, [("app.py", 3)]),
+        ({"app.py": APP + "app.run(debug=True)\n"}, [("app.py", 3)]),
+        ({"app.py": APP + 'app.config["DEBUG"] = True\n'}, [("app.py", 3)]),
+        ({"app.py": APP + "app.config.update(\n    SECRET_KEY=None,\n    DEBUG=True,\n)\n"}, [("app.py", 5)]),
+        ({"app.py": "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n"
+                    "    app.debug = True\n    return app\n"}, [("app.py", 5)]),
+        # An environment default Niblit never overrides (it does not set FLASK_DEBUG).
+        ({"app.py": APP + 'import os\napp.debug = os.environ.get("FLASK_DEBUG", True)\n'}, [("app.py", 4)]),
+        ({"app.py": APP + 'import os\napp.debug = os.environ.get("FLASK_DEBUG", False)\n'}, []),
+        # Config classes: the production one and a base it inherits count; dev/test ones do not.
+        ({"config.py": "class Config:\n    DEBUG = True\n"}, [("config.py", 2)]),
+        ({"config.py": "class Config:\n    DEBUG = True\nclass ProductionConfig(Config):\n    DEBUG = False\n"}, []),
+        ({"config.py": "class Config:\n    DEBUG = False\nclass DevelopmentConfig(Config):\n    DEBUG = True\n"
+                       "class TestingConfig(Config):\n    DEBUG = True\n"}, []),
+        ({"config.py": "class Config:\n    DEBUG = False\nclass ProductionConfig(Config):\n    DEBUG = True\n"},
+         [("config.py", 4)]),
+        # A settings module's DEBUG, or one the app loads from itself.
+        ({"settings.py": "DEBUG = True\n"}, [("settings.py", 1)]),
+        ({"helpers.py": "DEBUG = True\n"}, []),
+        ({"app.py": "DEBUG = True\n" + APP + "app.config.from_object(__name__)\n"}, [("app.py", 1)]),
+        # Tests never run on Niblit.
+        ({"tests/test_app.py": APP + "app.debug = True\n"}, []),
+        # The image's environment and committed env files.
+        ({"Dockerfile": "FROM python:3.12-slim\nENV FLASK_DEBUG=1\n"}, [("Dockerfile", 2)]),
+        ({"Dockerfile": "FROM python:3.12-slim\nENV FLASK_DEBUG=0\n"}, []),
+        ({".env": "SECRET=x\nFLASK_DEBUG=1\n"}, [(".env", 2)]),
+        ({".env": "export FLASK_DEBUG='true'  # local\n"}, [(".env", 1)]),
+        ({".env.example": "FLASK_DEBUG=1\n"}, []),
+        ({".flaskenv": "FLASK_DEBUG=1\n"}, []),  # read by `flask run` only, never by gunicorn
+    ],
+)
+def test_debug_enabled(tmp_path, files, expected):
+    make_repo(tmp_path, files)
+    assert [(path, line) for rule, path, line in places(debug_enabled, tmp_path)] == expected
+    assert all(rule == "debug-enabled" for rule, _, _ in places(debug_enabled, tmp_path))
