@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         "from this shell, like docker run -e",
     )
     parser.add_argument("--keep-image", action="store_true", help="keep the built image")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
+    parser.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff and write nothing (exit 1 when there would be changes)")
+    parser.add_argument("--unsafe-fixes", action="store_true",
+                        help="with --fix/--diff: also the fixes that need a human's eye")
     parser.add_argument("--explain", metavar="RULE", help="print a rule's documentation and exit")
     parser.add_argument("--list-rules", action="store_true", help="list every rule id and exit")
     parser.add_argument("--list-apps", action="store_true",
@@ -86,6 +91,8 @@ def options_from_args(args: argparse.Namespace) -> Options:
         skip_smoke=args.skip_smoke or args.skip_build,
         zip_path=args.zip,
         keep_image=args.keep_image,
+        fix=args.fix and not args.diff,
+        unsafe_fixes=args.unsafe_fixes,
     )
 
 
@@ -144,6 +151,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(apps_json(find_apps(engine.open_project(args.path))))
         return 0
     options = options_from_args(args)
+    if args.diff:
+        return print_diff(args.path, options)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = args.format or ("github" if in_actions else "text")
     progress = _Progress(in_actions)
@@ -155,6 +164,22 @@ def _main(argv: Sequence[str] | None) -> int:
         progress.close()
     emit(report, fmt, args)
     return engine.exit_status(report)
+
+
+def print_diff(path: str, options: Options) -> int:
+    """--diff: the fixes as one unified diff on stdout, what was left out on stderr; exit 1
+    when there would be changes, 0 when none."""
+    from deploy_check.report.text import printable
+
+    fixes = engine.fix_plan(path, options)
+    sys.stdout.write(fixes.diff())
+    sys.stdout.flush()
+    for finding, reason in fixes.dropped:
+        print(f"deploy-check: not fixed: {finding.rule}: {printable(reason)}", file=sys.stderr)
+    count = len(fixes.applied)
+    print(f"deploy-check: would fix {count} finding{'' if count == 1 else 's'}"
+          f" in {len(fixes.files)} file{'' if len(fixes.files) == 1 else 's'}", file=sys.stderr)
+    return 1 if fixes.changed else 0
 
 
 class _Progress:

@@ -11,6 +11,9 @@ from deploy_check import rules
 from deploy_check.config import load_config
 from deploy_check.errors import UsageError
 from deploy_check.finding import Finding
+from deploy_check.fixing import PassesPlan
+from deploy_check.fixing import fix_passes
+from deploy_check.fixing import write
 from deploy_check.ignores import is_ignored_inline
 from deploy_check.options import Options
 from deploy_check.options import fails
@@ -70,14 +73,46 @@ def lint(project: Project) -> Iterator[Finding]:
         yield from module.check(project)
 
 
+def plan_fixes(project: Project, options: Options) -> PassesPlan:
+    """The fixes --fix would write (ruff's loop: lint, plan, lint the planned tree, ...), for
+    the findings the run would report (ignored ones keep their problem)."""
+    return fix_passes(project, lambda view: finish(view, lint(view), options), options.unsafe_fixes)
+
+
+def fix_plan(path: str, options: Options | None = None) -> PassesPlan:
+    """What --fix would change in the repository at `path`, changing nothing (--diff)."""
+    options = options or Options()
+    project = open_project(path)
+    return plan_fixes(project, options.with_config(load_config(project)))
+
+
+def apply_fixes(project: Project, options: Options) -> tuple[Project, dict[str, object]]:
+    """--fix: write the fixes, then the repository as it now is, and what was done."""
+    fixes = plan_fixes(project, options)
+    written = write(project, fixes)
+    done: dict[str, object] = {
+        "applied": len(fixes.applied),
+        "files": written,
+        "dropped": [
+            {"rule": f.rule, "path": f.path, "line": f.line, "reason": reason} for f, reason in fixes.dropped
+        ],
+        "settled": fixes.settled,
+    }
+    return (Project(project.root) if written else project), done
+
+
 def check(path: str, options: Options | None = None, *, docker_client: object = None) -> Report:
     """Run the whole check on the repository at `path` and return its report."""
     options = options or Options()
     project = open_project(path)
     options = options.with_config(load_config(project))
+    fixed = None
+    if options.fix:
+        project, fixed = apply_fixes(project, options)
     project.storage_limit = options.storage_limit  # for upload-size
     report = Report(
-        path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project)
+        path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project),
+        fixed=fixed, unsafe_fixes=options.unsafe_fixes,
     )
     runtime = None
     if not options.skip_build and not _build_blocked(project):

@@ -35,6 +35,9 @@ class Options:
     skip_smoke: bool = False
     zip_path: str | None = None
     keep_image: bool = False
+    # --fix: apply the fixes (safe ones; all with unsafe_fixes) before checking what remains.
+    fix: bool = False
+    unsafe_fixes: bool = False
     # Extra variables for the smoke-tested app (--env), beyond the spec's own three.
     smoke_env: tuple[tuple[str, str], ...] = ()
     # Set by the action: where the smoke-tested container must attach its network.

@@ -38,10 +38,18 @@ class Report:
     package: dict[str, Any] = dataclasses.field(default_factory=_skipped_package)
     tier: str = "free"
     fail_on: str = "error"
+    # What --fix did ({"applied", "files", "dropped"}); None when it was not asked for.
+    fixed: dict[str, Any] | None = None
+    # --unsafe-fixes: unsafe fixes count as fixable in the outputs.
+    unsafe_fixes: bool = False
     # The text of a repository line (for quoting it); not part of any output.
     source_line: Callable[[str, int], str | None] | None = dataclasses.field(
         default=None, repr=False, compare=False
     )
+
+    def fixable(self, finding: Finding) -> bool:
+        """Would --fix (with this run's --unsafe-fixes) apply this finding's fix?"""
+        return finding.fix is not None and (finding.fix.safe or self.unsafe_fixes)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -60,4 +68,5 @@ class Report:
             "build": self.build,
             "smoke": self.smoke,
             "package": self.package,
+            **({"fixed": self.fixed} if self.fixed is not None else {}),
         }

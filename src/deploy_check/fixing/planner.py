@@ -63,8 +63,9 @@ class FixPlan:
 
 def plan(project_root: object, findings: Iterable[Finding], unsafe: bool = False) -> FixPlan:
     """The plan for the fixes of `findings` (the safe ones; all with `unsafe`) against the
-    repository at `project_root` (a path or a Project)."""
-    state = _State(str(getattr(project_root, "root", project_root)))
+    repository at `project_root` (a path or a Project; a fixing.FixedProject's contents are
+    the files as earlier passes left them)."""
+    state = _State(str(getattr(project_root, "root", project_root)), getattr(project_root, "overrides", {}))
     result = FixPlan()
     taken: dict[tuple[Edit, ...], list[Finding]] = {}
     for finding in findings:
@@ -88,8 +89,9 @@ def plan(project_root: object, findings: Iterable[Finding], unsafe: bool = False
 class _State:
     """Per file: its original text and the spans taken so far, in original coordinates."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, overrides: dict[str, bytes]) -> None:
         self.root = root
+        self.overrides = overrides
         self.original: dict[str, bytes | None] = {}
         self.texts: dict[str, Text] = {}
         self.spans: dict[str, list[tuple[int, int, str]]] = {}
@@ -100,7 +102,8 @@ class _State:
             raise Refused(self.refused[path])
         if path not in self.texts:
             try:
-                data = read_target(self.root, path)
+                data = read_target(self.root, path)  # also when overridden: may it be written?
+                data = self.overrides.get(path, data)
                 text = Text.decode(data) if data is not None else Text("")
             except Refused as error:
                 self.refused[path] = str(error)

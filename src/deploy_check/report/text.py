@@ -37,21 +37,24 @@ def render(report: Report, context: RenderContext) -> str:
     for path, group in itertools.groupby(report.findings, key=key):
         lines.append(paint("1", printable(path) if path else "repository"))
         for finding in group:
-            lines.extend(_finding(finding, context, paint))
+            lines.extend(_finding(finding, context, paint, report.fixable(finding)))
         lines.append("")
     lines.extend(_stages(report))
+    lines.extend(_fixed(report))
     lines.append(summary_line(report, paint))
+    lines.extend(_fixable(report))
     return "\n".join(lines) + "\n"
 
 
-def _finding(finding: Finding, context: RenderContext, paint) -> list[str]:  # type: ignore[no-untyped-def]
+def _finding(finding: Finding, context: RenderContext, paint, fixable: bool) -> list[str]:  # type: ignore[no-untyped-def]
     place = printable(finding.path or "")
     if finding.line:
         place += f":{finding.line}"
         if finding.column:
             place += f":{finding.column}"
     severity = paint(_COLORS[finding.severity], finding.severity.value)
-    head = f"  {place + ': ' if place else ''}{severity} {paint('2', finding.rule)} {printable(finding.message)}"
+    mark = "[*] " if fixable else ""
+    head = f"  {place + ': ' if place else ''}{severity} {paint('2', finding.rule)} {mark}{printable(finding.message)}"
     out = [head]
     source = None
     if finding.path and finding.line and context.source_line is not None:
@@ -110,6 +113,35 @@ def _stages(report: Report) -> list[str]:
         else:
             out.append(f"zip:     {package['status']}")
     return out + ([""] if out else [])
+
+
+def _fixed(report: Report) -> list[str]:
+    """What --fix did, and each fix it left out with the reason."""
+    if report.fixed is None:
+        return []
+    files = report.fixed["files"]
+    out = [f"fixed:   {_plural(report.fixed['applied'], 'finding')} in {_plural(len(files), 'file')}"
+           + (f" ({', '.join(printable(path) for path in files)})" if files else "")]
+    for dropped in report.fixed["dropped"]:
+        out.append(f"         not fixed: {dropped['rule']}: {printable(dropped['reason'])}")
+    if not report.fixed.get("settled", True):
+        out.append("         the fixes did not settle: run --fix again, or report this")
+    return out + [""]
+
+
+def _fixable(report: Report) -> list[str]:
+    """ruff's footer: how many findings --fix would fix, and how many more --unsafe-fixes would."""
+    safe = sum(1 for f in report.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in report.findings if f.fix is not None and not f.fix.safe)
+    if report.unsafe_fixes:
+        safe, unsafe = safe + unsafe, 0
+    if not safe and not unsafe:
+        return []
+    flags = "--fix --unsafe-fixes" if report.unsafe_fixes else "--fix"
+    line = f"[*] {safe} fixable with {flags}" if safe else "No fixes available"
+    if unsafe:
+        line += f" ({unsafe} more with --unsafe-fixes)"
+    return [line + "; --diff shows them first."]
 
 
 def summary_line(report: Report, paint=lambda code, text: text) -> str:  # type: ignore[no-untyped-def]
