@@ -38,14 +38,20 @@ jobs:
 
 
 def make_repo(tmp_path: pathlib.Path, app: pathlib.Path, smoke: str = "/", skip_build: str = "false") -> pathlib.Path:
+    return make_action_repo(tmp_path, {"app": app}, WORKFLOW.format(smoke=smoke, skip_build=skip_build))
+
+
+def make_action_repo(tmp_path: pathlib.Path, apps: dict[str, pathlib.Path], workflow: str) -> pathlib.Path:
+    """A git repository holding the action under test (`uses: ./`), the apps at their folders and the workflow."""
     repo = tmp_path / "repo"
     (repo / ".github" / "workflows").mkdir(parents=True)
     for name in ACTION_FILES:
         shutil.copy(ROOT / name, repo / name)
     shutil.copytree(ROOT / "src" / "deploy_check", repo / "src" / "deploy_check",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(app, repo / "app")
-    (repo / ".github" / "workflows" / "check.yml").write_text(WORKFLOW.format(smoke=smoke, skip_build=skip_build))
+    for folder, app in apps.items():
+        shutil.copytree(app, repo / folder)
+    (repo / ".github" / "workflows" / "check.yml").write_text(workflow)
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     subprocess.run(git + ["add", "-A"], cwd=repo, check=True)
@@ -53,11 +59,11 @@ def make_repo(tmp_path: pathlib.Path, app: pathlib.Path, smoke: str = "/", skip_
     return repo
 
 
-def run_act(act: str, repo: pathlib.Path, artifacts: pathlib.Path) -> subprocess.CompletedProcess[str]:
+def run_act(act: str, repo: pathlib.Path, artifacts: pathlib.Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [act, "push", "--rm", "-P", "ubuntu-latest=python:3.12-slim", "--pull=false",
          "--artifact-server-path", str(artifacts), "--artifact-server-addr", "127.0.0.1",
-         "--cache-server-addr", "127.0.0.1"],
+         "--cache-server-addr", "127.0.0.1", *extra],
         cwd=repo, capture_output=True, text=True, timeout=900,
     )
 
