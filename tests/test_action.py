@@ -1,7 +1,9 @@
 """deploy_check.action.main with its environment passed in (no Docker: skip-build)."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import shutil
 
 import pytest
@@ -46,7 +48,7 @@ def test_broken_app_annotates_with_workspace_paths_and_fails(tmp_path):
     assert status == 1
     assert "::error title=dockerfile-base-image,file=app/Dockerfile,line=1," in log
     assert outputs["errors"] == "4" and outputs["zip-path"] == ""
-    assert not (workspace / ".deploy-check").exists()
+    assert [p.name for p in (workspace / ".deploy-check").iterdir()] == ["demo-niblit.json"]  # no zip
     assert "must be fixed first" in (tmp_path / "summary").read_text()
 
 
@@ -86,3 +88,30 @@ def test_bad_inputs_are_one_error_and_exit_2(tmp_path, inputs):
     status, log, *_ = run(tmp_path, EXAMPLE, **inputs)
     assert status == 2
     assert log.count("::error") == 1
+
+
+def test_passed_and_report_json_outputs(tmp_path):
+    status, _, outputs, workspace = run(tmp_path, BROKEN / "wrong-port")
+    assert status == 1 and outputs["passed"] == "false"
+    assert outputs["report-json"] == ".deploy-check/demo-niblit.json"
+    report = json.loads((workspace / outputs["report-json"]).read_text())
+    assert report["counts"]["error"] == 4 and report["package"]["status"] == "skipped"
+
+
+def test_artifact_url_and_digest_match_upload_artifact_v4(tmp_path):
+    from tests.test_artifact import Server
+
+    server = Server()
+    try:
+        runtime = server.runtime()
+        status, _, outputs, workspace = run(tmp_path, EXAMPLE, {
+            "ACTIONS_RESULTS_URL": runtime.results_url, "ACTIONS_RUNTIME_TOKEN": runtime.token,
+            "GITHUB_RUN_ID": "7001", "GITHUB_SERVER_URL": "https://github.example"})
+    finally:
+        server.httpd.shutdown()
+    assert status == 0 and outputs["passed"] == "true"
+    digest = hashlib.sha256((workspace / outputs["zip-path"]).read_bytes()).hexdigest()
+    assert outputs["artifact-digest"] == digest == server.finalized["hash"].removeprefix("sha256:")
+    assert outputs["artifact-url"] == "https://github.example/niblit/demo/actions/runs/7001/artifacts/42"
+    report = json.loads((workspace / outputs["report-json"]).read_text())
+    assert report["package"]["sha256"] == digest

@@ -113,8 +113,10 @@ def payload(tmp_path):
 
 def test_upload_round_trip(server, payload):
     sleeps = []
-    artifact_id = Client(server.runtime(), sleep=sleeps.append).upload("app-niblit", str(payload), retention_days=5)
-    assert artifact_id == "42"
+    uploaded = Client(server.runtime(), sleep=sleeps.append).upload("app-niblit", str(payload), retention_days=5)
+    assert uploaded.id == "42"
+    assert uploaded.digest == hashlib.sha256(payload.read_bytes()).hexdigest()
+    assert uploaded.size == payload.stat().st_size
     assert server.committed == payload.read_bytes()
     create = server.requests[0][2]
     assert create["workflow_run_backend_id"] == "run-1" and create["workflow_job_run_backend_id"] == "job-2"
@@ -127,7 +129,7 @@ def test_upload_round_trip(server, payload):
 def test_snake_case_answers(payload):
     srv = Server(camel=False)
     try:
-        assert Client(srv.runtime(), sleep=lambda s: None).upload("x", str(payload)) == "42"
+        assert Client(srv.runtime(), sleep=lambda s: None).upload("x", str(payload)).id == "42"
     finally:
         srv.httpd.shutdown()
 
@@ -135,7 +137,7 @@ def test_snake_case_answers(payload):
 def test_retries_on_500_429_and_resets(server, payload):
     server.failures = {"CreateArtifact": [500, 429], "block": ["reset", 503], "FinalizeArtifact": [502]}
     sleeps = []
-    assert Client(server.runtime(), sleep=sleeps.append).upload("x", str(payload)) == "42"
+    assert Client(server.runtime(), sleep=sleeps.append).upload("x", str(payload)).id == "42"
     assert len(sleeps) == 5
     assert server.committed == payload.read_bytes()
 

@@ -16,6 +16,8 @@ from deploy_check.cli import workspace_prefix
 from deploy_check.artifact import ArtifactError
 from deploy_check.artifact import Client
 from deploy_check.artifact import Runtime
+from deploy_check.artifact import Uploaded
+from deploy_check.artifact import artifact_url
 from deploy_check.artifact import validate_name
 from deploy_check.errors import Interrupted
 from deploy_check.errors import UsageError
@@ -100,8 +102,7 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     options = options_from_inputs(environ)
     artifact_name = read_input(environ, "artifact-name", f"{repository}-niblit")
     upload = _bool(environ, "upload", True)
-    if upload:
-        validate_name_or_usage(artifact_name)
+    validate_name_or_usage(artifact_name)  # it also names the zip and the JSON report
     retention = read_input(environ, "retention-days")
     retention_days = None
     if retention:
@@ -131,7 +132,8 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     notes: list[str] = []
     outputs: dict[str, object] = {
         "errors": report.counts["error"], "warnings": report.counts["warning"], "zip-path": "", "zip-sha256": "",
-        "artifact-id": "", "cold-start-seconds": report.smoke.get("cold_start_seconds") or "",
+        "artifact-id": "", "artifact-url": "", "artifact-digest": "",
+        "cold-start-seconds": report.smoke.get("cold_start_seconds") or "",
         "peak-memory-bytes": report.smoke.get("peak_memory_bytes") or "",
     }
     blocking = [f for f in report.findings if f.severity is Severity.ERROR]
@@ -148,17 +150,27 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
         outputs["zip-path"] = os.path.relpath(destination, workspace).replace(os.sep, "/")
         outputs["zip-sha256"] = report.package["sha256"]
         report.package["name"] = f"{artifact_name}.zip"
-        outputs["artifact-id"] = _upload(environ, upload, artifact_name, destination, retention_days, notes, out)
+        uploaded = _upload(environ, upload, artifact_name, destination, retention_days, notes, out)
+        if uploaded is not None:
+            outputs["artifact-id"] = uploaded.id
+            outputs["artifact-url"] = artifact_url(environ, uploaded.id)
+            outputs["artifact-digest"] = uploaded.digest
 
     sarif_file = read_input(environ, "sarif-file")
     if sarif_file:
         write_file(os.path.join(workspace, sarif_file), render("sarif", report, context))
+    status = engine.exit_status(report)
+    report_json = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.json")
+    os.makedirs(os.path.dirname(report_json), exist_ok=True)
+    write_file(report_json, render("json", report, context))
+    outputs["report-json"] = os.path.relpath(report_json, workspace).replace(os.sep, "/")
+    outputs["passed"] = "true" if status == 0 else "false"
     if environ.get("GITHUB_OUTPUT"):
         for name, value in outputs.items():
             github.set_output(environ["GITHUB_OUTPUT"], name, value)
     if environ.get("GITHUB_STEP_SUMMARY"):
         github.append_summary(environ["GITHUB_STEP_SUMMARY"], summary.render(report, context, notes=notes))
-    return engine.exit_status(report)
+    return status
 
 
 def _list_apps(environ: Mapping[str, str], target: str, prefix: str, repository: str, out: TextIO) -> int:
@@ -185,10 +197,10 @@ def validate_name_or_usage(name: str) -> None:
 
 
 def _upload(environ: Mapping[str, str], upload: bool, name: str, path: str, retention_days: int | None,
-            notes: list[str], out: TextIO) -> str:
+            notes: list[str], out: TextIO) -> Uploaded | None:
     if not upload:
         notes.append("Upload skipped: the upload input is false.")
-        return ""
+        return None
     try:
         runtime = Runtime.from_environ(environ)
     except ArtifactError as error:
@@ -197,14 +209,14 @@ def _upload(environ: Mapping[str, str], upload: bool, name: str, path: str, rete
         line = "no artifact service here (ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL unset): the zip was not uploaded"
         print(github.command("notice", {"title": "deploy-check"}, line), file=out)
         notes.append(line)
-        return ""
+        return None
     try:
-        artifact_id = Client(runtime).upload(name, path, retention_days)
+        uploaded = Client(runtime).upload(name, path, retention_days)
     except ArtifactError as error:
         print(github.command("error", {"title": "deploy-check"}, f"artifact upload failed: {error}"), file=out)
         raise UsageError(f"artifact upload failed: {error}") from None
-    notes.append(f"Uploaded as artifact {name!r} (id {artifact_id}).")
-    return artifact_id
+    notes.append(f"Uploaded as artifact {name!r} (id {uploaded.id}).")
+    return uploaded
 
 
 def _progress_printer(out: TextIO):  # type: ignore[no-untyped-def]

@@ -33,6 +33,27 @@ class ArtifactError(Exception):
 
 
 @dataclasses.dataclass(frozen=True)
+class Uploaded:
+    """A finalized artifact: its id, the sha256 it was finalized with (hex, as upload-artifact's
+    `artifact-digest`) and its size."""
+
+    id: str
+    digest: str
+    size: int
+
+
+def artifact_url(environ: Mapping[str, str], artifact_id: str) -> str:
+    """The run's page for the artifact, as upload-artifact v4's `artifact-url` output:
+    <server>/<owner>/<repo>/actions/runs/<run id>/artifacts/<artifact id>; empty when unknown."""
+    repository = environ.get("GITHUB_REPOSITORY", "")
+    run_id = environ.get("GITHUB_RUN_ID", "")
+    if not (artifact_id and repository and run_id):
+        return ""
+    server = (environ.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
+    return f"{server}/{repository}/actions/runs/{run_id}/artifacts/{artifact_id}"
+
+
+@dataclasses.dataclass(frozen=True)
 class Runtime:
     results_url: str
     token: str
@@ -90,8 +111,8 @@ class Client:
         self.timeout = timeout
         self.opener = urllib.request.build_opener(urllib.request.ProxyHandler())
 
-    def upload(self, name: str, path: str, retention_days: int | None = None) -> str:
-        """Upload `path` as artifact `name`; returns the artifact id."""
+    def upload(self, name: str, path: str, retention_days: int | None = None) -> Uploaded:
+        """Upload `path` as artifact `name`; returns its id and the digest it was finalized with."""
         validate_name(name)
         size = os.path.getsize(path)
         digest = _sha256(path)
@@ -120,7 +141,7 @@ class Client:
         })
         if not _field(finalized, "ok"):
             raise ArtifactError("FinalizeArtifact was refused")
-        return str(_field(finalized, "artifact_id"))
+        return Uploaded(str(_field(finalized, "artifact_id")), digest, size)
 
     # -- transport -----------------------------------------------------------
     def _twirp(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
