@@ -12,10 +12,10 @@ from typing import NoReturn
 from deploy_check import __version__
 from deploy_check import engine
 from deploy_check import rules
+from deploy_check import spec
 from deploy_check.errors import Interrupted
 from deploy_check.errors import UsageError
 from deploy_check.options import FAIL_ON
-from deploy_check.options import TIERS
 from deploy_check.options import Options
 from deploy_check.options import from_settings
 from deploy_check.report import FORMATS
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", default=".", help="the repository (default .)")
     parser.add_argument("--skip-build", action="store_true", help="lint only (no Docker needed)")
     parser.add_argument("--skip-smoke", action="store_true", help="build but do not run")
-    parser.add_argument("--tier", choices=sorted(TIERS), help="free (256 MB), pro (512 MB), team (1 GB)")
+    parser.add_argument("--tier", choices=sorted(spec.TIERS), help="free (256 MB), pro (512 MB), team (1 GB)")
     parser.add_argument(
         "--smoke-path", action="append", metavar="PATHS",
         help="comma-separated paths that must answer 2xx/3xx (default /)",

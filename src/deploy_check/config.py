@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import tomllib
 
+from deploy_check import spec
 from deploy_check.errors import UsageError
 from deploy_check.project import Project
 
@@ -53,7 +54,7 @@ def parse_table(source: str, table: dict[str, object]) -> Config:
     return Config(
         source=source,
         ignore=frozenset(_strings(source, "ignore", table.get("ignore", []))),
-        tier=_choice(source, "tier", table.get("tier"), ("free", "pro", "team")),
+        tier=_choice(source, "tier", table.get("tier"), spec.TIER_NAMES),
         smoke_paths=_paths(source, table.get("smoke-paths")),
         timeout=_number(source, "timeout", table.get("timeout")),
         fail_on=_choice(source, "fail-on", table.get("fail-on"), ("error", "warning", "never")),

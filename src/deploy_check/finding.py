@@ -109,9 +109,6 @@ class Finding:
             self.message,
         )
 
-    def replace(self, **changes: object) -> Finding:
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
-
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
             "rule": self.rule,

@@ -7,14 +7,9 @@ import re
 from collections.abc import Callable
 from collections.abc import Mapping
 
+from deploy_check import spec
 from deploy_check.config import Config
 from deploy_check.finding import Severity
-
-TIERS: dict[str, dict[str, int]] = {
-    "free": {"memory_bytes": 256 * 1024 * 1024, "storage_bytes": 1024**3, "cpus": 1},
-    "pro": {"memory_bytes": 512 * 1024 * 1024, "storage_bytes": 1024**3, "cpus": 1},
-    "team": {"memory_bytes": 1024**3, "storage_bytes": 5 * 1024**3, "cpus": 2},
-}
 
 FAIL_ON = ("error", "warning", "never")
 
@@ -23,7 +18,7 @@ FAIL_ON = ("error", "warning", "never")
 class Options:
     """Everything a check can be told. Defaults are the contract's defaults."""
 
-    tier: str = "free"
+    tier: str = spec.DEFAULT_TIER
     smoke_paths: tuple[str, ...] = ("/",)
     timeout: float = 60.0
     fail_on: str = "error"
@@ -55,11 +50,11 @@ class Options:
 
     @property
     def memory_limit(self) -> int:
-        return TIERS[self.tier]["memory_bytes"]
+        return spec.tier(self.tier).memory_bytes
 
     @property
     def storage_limit(self) -> int:
-        return TIERS[self.tier]["storage_bytes"]
+        return spec.tier(self.tier).storage_bytes
 
     def fails(self, severity: Severity) -> bool:
         return fails(severity, self.fail_on)
@@ -95,7 +90,7 @@ def from_settings(
 
     values: dict[str, object] = {}
     if tier:
-        if tier not in TIERS:
+        if tier not in spec.TIERS:
             raise UsageError(f"{label('tier')}: expected free, pro or team, got {tier!r}")
         values["tier"] = tier
     if smoke_paths is not None:
@@ -124,8 +119,6 @@ def from_settings(
     return Options(ignore=frozenset(ignore or []), explicit=explicit, **values, **flags)  # type: ignore[arg-type]
 
 
-# What Niblit sets itself: a smoke test with other values would not test what Niblit runs.
-SPEC_ENV_NAMES = frozenset({"PORT", "FLASK_ENV", "DATABASE_PATH"})
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -140,8 +133,10 @@ def smoke_env(items: list[str], environ: Mapping[str, str], label: str) -> tuple
         name = name.strip()
         if not _ENV_NAME.match(name):
             raise UsageError(f"{label}: expected NAME or NAME=VALUE, got a name {name[:40]!r}")
-        if name in SPEC_ENV_NAMES:
-            raise UsageError(f"{label}: {name} is set by Niblit ({', '.join(sorted(SPEC_ENV_NAMES))} are the spec's)")
+        # What Niblit sets itself: a smoke test with other values would not test what Niblit runs.
+        if name in spec.ENVIRONMENT_NAMES:
+            raise UsageError(
+                f"{label}: {name} is set by Niblit ({', '.join(sorted(spec.ENVIRONMENT_NAMES))} are the spec's)")
         if not has_value:
             if name not in environ:
                 raise UsageError(f"{label}: {name} has no value here (give NAME=VALUE, or set {name})")

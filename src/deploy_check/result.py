@@ -5,6 +5,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
 
@@ -36,7 +37,7 @@ class Report:
     build: dict[str, Any] = dataclasses.field(default_factory=_skipped_build)
     smoke: dict[str, Any] = dataclasses.field(default_factory=_skipped_smoke)
     package: dict[str, Any] = dataclasses.field(default_factory=_skipped_package)
-    tier: str = "free"
+    tier: str = spec.DEFAULT_TIER
     fail_on: str = "error"
     # What --fix did ({"applied", "files", "dropped"}); None when it was not asked for.
     fixed: dict[str, Any] | None = None

@@ -19,10 +19,12 @@ the `secret-file` rule reports those as errors instead of silently hiding them.
 """
 from __future__ import annotations
 
+from deploy_check import spec
+
 # Directory names left out wherever they appear (the walk never descends them).
-_ANY_DEPTH_DIRS = frozenset({"__pycache__", "venv", ".venv", "node_modules", ".git"})
-# Directory names left out only at the repository root (`data/*`, `venv/*`, ...).
-_TOP_DIRS = frozenset({"data"})
+_ANY_DEPTH_DIRS = frozenset(spec.FORBIDDEN_DIRS)
+# Directory names left out only at the repository root (`data/*`).
+_TOP_DIRS = frozenset(spec.ZIP_EXCLUDED_TOP_DIRS)
 
 
 def excluded_reason(path: str) -> str | None:
@@ -35,8 +37,8 @@ def excluded_reason(path: str) -> str | None:
         return "*.git*"
     if path.endswith(".pyc"):
         return "*.pyc"
-    if path == ".env":
-        return ".env"
+    if path == spec.SECRET_FILE:
+        return spec.SECRET_FILE
     if len(parts) > 1 and parts[0] in _TOP_DIRS:
         return f"{parts[0]}/*"
     for part in parts[:-1]:

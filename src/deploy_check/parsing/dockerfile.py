@@ -116,10 +116,6 @@ def command_words(instruction: Instruction) -> list[str] | None:
         return None
 
 
-TEMPLATE_CMD = ("gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app")
-TEMPLATE_BIND = "0.0.0.0:5000"
-
-
 def split_bind(words: list[str]) -> tuple[list[str], list[str]]:
     """gunicorn's bind values (`--bind X`, `-b X`, `--bind=X`, `-bX`) and the other words."""
     binds: list[str] = []

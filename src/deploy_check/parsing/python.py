@@ -16,13 +16,13 @@ import re
 from collections.abc import Iterable
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Location
-from deploy_check.options import SPEC_ENV_NAMES
 from deploy_check.parsing.imports import is_deployed_code
 from deploy_check.project import ParsedPython
 from deploy_check.project import Project
 
-WORKDIR = "/app"
+WORKDIR = spec.APP_DIR
 
 
 class _FromEnv:
@@ -95,7 +95,7 @@ class Resolver:
         default that resolves: what the app gets on Niblit, whose environment has only the
         spec's three variables."""
         fallback = self._env_fallback(node)
-        if fallback and fallback[0] not in SPEC_ENV_NAMES and isinstance(fallback[1], str):
+        if fallback and fallback[0] not in spec.ENVIRONMENT_NAMES and isinstance(fallback[1], str):
             return fallback[0], fallback[1]
         return None
 

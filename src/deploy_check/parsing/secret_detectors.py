@@ -42,7 +42,7 @@ from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
 from detect_secrets.plugins.twilio import TwilioKeyDetector
 from detect_secrets.util.code_snippet import CodeSnippet
 
-from deploy_check.parsing import secrets
+from deploy_check.parsing import secret_hit
 from deploy_check.parsing.prefilter import Prefilter
 
 # Provider formats: precise, checked in every text file. Left out: the IBM
@@ -85,7 +85,7 @@ _ENTROPY = Base64HighEntropyString(limit=4.5)
 # one cannot give a hit that _filtered keeps, so the plugin (and its per-string entropy
 # sums, the slowest part of scanning a data file) is not called for it.
 _ENTROPY_CANDIDATE = re.compile(
-    r"""(['"])[{}]{{{},}}\1""".format(re.escape(_ENTROPY.charset), secrets.ENTROPY_MIN_LEN)
+    r"""(['"])[{}]{{{},}}\1""".format(re.escape(_ENTROPY.charset), secret_hit.ENTROPY_MIN_LEN)
 )
 
 # detect-secrets' secret types, as our messages name them.
@@ -124,7 +124,7 @@ def allowlisted(path: str, lines: list[str], number: int) -> bool:
 
 def detector_hits(
     path: str, format_plugins: list[BasePlugin], lines: list[str], *, keyword_and_entropy: bool
-) -> Iterator[secrets.SecretHit]:
+) -> Iterator[secret_hit.SecretHit]:
     # KeywordDetector picks its regexes from the file name; Dockerfile,
     # Procfile and .env.example are `NAME=value` files, so present them as .cfg.
     name = path.rsplit("/", 1)[-1]
@@ -135,7 +135,7 @@ def detector_hits(
     if not plugins:
         return
     for number, line in enumerate(lines, start=1):
-        if len(line) > secrets.MAX_LINE_CHARS or not line.strip():
+        if len(line) > secret_hit.MAX_LINE_CHARS or not line.strip():
             continue
         for plugin, filename in plugins:
             if plugin is _ENTROPY and not _ENTROPY_CANDIDATE.search(line):
@@ -144,7 +144,7 @@ def detector_hits(
                 found = plugin.analyze_line(filename=filename, line=line, line_number=number)
             except Exception:  # noqa: BLE001 - a plugin bug must not fail the check
                 continue
-            best: secrets.SecretHit | None = None
+            best: secret_hit.SecretHit | None = None
             for potential in found:
                 value = potential.secret_value or ""
                 if not value or _filtered(plugin, value, line, path):
@@ -157,7 +157,7 @@ def detector_hits(
                     # the match is the BEGIN header; the secret is the body below it
                     mask = _private_key_lines(lines, number)
                     masked = ""
-                hit = secrets.SecretHit(
+                hit = secret_hit.SecretHit(
                     path, number, column, number,
                     column + len(value) if start >= 0 else len(line) + 1,
                     _KINDS.get(potential.type, "secret"), "detect-secrets",
@@ -184,12 +184,12 @@ def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
     """detect-secrets' own false-positive heuristics, for the noisy detectors; and, in a
     `.env.example`-style file (documentation of the settings, never loaded by the app),
     placeholder values such as `SECRET_KEY=dev` or `mysql://user:password@localhost`."""
-    if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secrets.is_example_env(path):
-        if secrets.is_example_value(value):
+    if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secret_hit.is_example_env(path):
+        if secret_hit.is_example_value(value):
             return True
-    if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secrets.not_a_secret_value(value):
+    if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secret_hit.not_a_secret_value(value):
         return True
-    if plugin is _ENTROPY and not (secrets.ENTROPY_MIN_LEN <= len(value) <= secrets.ENTROPY_MAX_LEN):
+    if plugin is _ENTROPY and not (secret_hit.ENTROPY_MIN_LEN <= len(value) <= secret_hit.ENTROPY_MAX_LEN):
         return True
     if plugin is not _KEYWORD and plugin is not _ENTROPY:
         return False

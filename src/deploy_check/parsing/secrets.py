@@ -23,24 +23,20 @@ exists so the GitHub Action can `::add-mask::` them before printing anything.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterator
 
 
 from deploy_check.parsing import python
 from deploy_check.parsing.imports import is_test_code
+from deploy_check.parsing.secret_hit import SecretHit
+from deploy_check.parsing.secret_hit import is_example_env
+from deploy_check.parsing.secret_hit import not_a_secret_value
 from deploy_check.project import Project
 from deploy_check.upload_set import included
 
 # Bigger files are data or bundles, not hand-written code or config.
 MAX_SCAN_BYTES = 1024 * 1024
-# Longer lines are minified code or embedded data: slow to scan, rarely a key.
-MAX_LINE_CHARS = 4000
-# High-entropy strings outside this length are hashes, blobs or data URIs.
-ENTROPY_MIN_LEN = 20
-ENTROPY_MAX_LEN = 100
-
 # Files whose names say they are generated or pinned, never hand-typed secrets.
 _SKIP_SUFFIXES = (".min.js", ".min.css", ".map", ".lock", "go.sum", "pnpm-lock.yaml", "uv.lock")
 # Extensions of files that are binary or compressed: never decoded.
@@ -65,23 +61,6 @@ _SECRET_NAME = re.compile(
     r"token|client_?secret)$",
     re.IGNORECASE,
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class SecretHit:
-    """A secret found at a place. `value` is for masking only: never print it."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    kind: str
-    source: str  # "python" (the AST) or "detect-secrets"
-    env_fallback: bool = False
-    # repr=False: a stray print or log of a hit must not show the secret.
-    value: str = dataclasses.field(default="", repr=False, compare=False)
-    mask: tuple[str, ...] = dataclasses.field(default=(), repr=False, compare=False)
 
 
 def find_secrets(project: Project) -> list[SecretHit]:
@@ -275,49 +254,8 @@ def _literal_text(value: ast.expr) -> str | None:
     return None
 
 
-_PATTERN = re.compile(r"\\[wdsSbBW]|\(\?|\[\^|\]\*|\]\+|\]\{|\$\)?$")
-_PLACEHOLDER = re.compile(r"^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|\*+|x+|\.+|-+|_+)$", re.IGNORECASE)
-_PLACEHOLDER_WORDS = frozenset({"password", "passwd", "pass", "secret", "token", "changeme", "change-me", "redacted",
-                                "placeholder", "your-password", "yourpassword", "none", "null", "todo",
-                                # flags, as in MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'
-                                "yes", "no", "true", "false", "on", "off", "enabled", "disabled"})
-
-
 def _is_secret_key_name(name: str) -> bool:
     return re.sub(r"[^a-z]", "", name.lower()) in ("secretkey", "flasksecretkey", "appsecretkey")
-
-
-def not_a_secret_value(text: str) -> bool:
-    """Values under a secret-sounding name that are not secrets: a regex, a placeholder
-    (`<password>`, `${TOKEN}`, `****`), a sentence, a symbol. (Never applied to SECRET_KEY.)"""
-    value = text.strip()
-    core = value.strip(":@/")
-    return (
-        bool(_PATTERN.search(value))
-        or bool(_PLACEHOLDER.match(core))
-        or core.lower() in _PLACEHOLDER_WORDS
-        or " " in value
-        or not any(ch.isascii() and ch.isalnum() for ch in value)
-    )
-
-
-_EXAMPLE_TOKENS = frozenset({"example", "sample", "template", "tmpl", "dist", "default", "defaults"})
-_EXAMPLE_WORDS = re.compile(
-    r"your|example|change|dummy|sample|placeholder|replace|secret|passw|xxx|dev|test|here|todo|fixme|default",
-    re.IGNORECASE,
-)
-
-
-def is_example_env(path: str) -> bool:
-    """`.env.example`, `.env-sample`, `example.env`, `.env.template`: a settings template."""
-    tokens = set(re.split(r"[._-]+", path.rsplit("/", 1)[-1].lower()))
-    return "env" in tokens and bool(tokens & _EXAMPLE_TOKENS)
-
-
-def is_example_value(text: str) -> bool:
-    """A value that only shows the shape of a setting: short, or a placeholder's words."""
-    value = text.strip().strip("\"'")
-    return not_a_secret_value(value) or len(value) < 8 or bool(_EXAMPLE_WORDS.search(value))
 
 
 def _is_label(name: str, text: str) -> bool:

@@ -1,7 +1,6 @@
 """Output formats, each a pure `render(report, context) -> str`; one place writes files."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import tempfile
 from collections.abc import Callable
@@ -10,18 +9,10 @@ from deploy_check.report import github
 from deploy_check.report import json
 from deploy_check.report import sarif
 from deploy_check.report import text
+from deploy_check.report.context import RenderContext
 from deploy_check.result import Report
 
-
-@dataclasses.dataclass(frozen=True)
-class RenderContext:
-    """What a renderer may know beyond the report itself."""
-
-    color: bool = False
-    # The text of a repository line, for quoting it under a finding.
-    source_line: Callable[[str, int], str | None] | None = None
-    # Workspace-relative prefix of the checked path, for annotations ("app/").
-    path_prefix: str = ""
+__all__ = ["FORMATS", "RenderContext", "render", "write_file"]
 
 
 FORMATS: dict[str, Callable[[Report, RenderContext], str]] = {

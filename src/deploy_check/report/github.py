@@ -13,9 +13,7 @@ from deploy_check.finding import Finding
 from deploy_check.result import Report
 
 if TYPE_CHECKING:
-    from deploy_check.report import RenderContext
-
-ANNOTATIONS_KEPT = 10
+    from deploy_check.report.context import RenderContext
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:

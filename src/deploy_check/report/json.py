@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from deploy_check.result import Report
 
 if TYPE_CHECKING:
-    from deploy_check.report import RenderContext
+    from deploy_check.report.context import RenderContext
 
 
 def render(report: Report, context: RenderContext) -> str:

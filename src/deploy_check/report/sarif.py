@@ -13,7 +13,7 @@ from deploy_check.finding import Severity
 from deploy_check.result import Report
 
 if TYPE_CHECKING:
-    from deploy_check.report import RenderContext
+    from deploy_check.report.context import RenderContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/niblit/deploy-check"

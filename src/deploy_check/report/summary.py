@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from deploy_check import rules
 from deploy_check.finding import Finding
-from deploy_check.options import TIERS
+from deploy_check import spec
 from deploy_check.options import fails
 from deploy_check.result import Report
 
 if TYPE_CHECKING:
-    from deploy_check.report import RenderContext
+    from deploy_check.report.context import RenderContext
 
 MAX_ROWS = 500
 MIB = 1024 * 1024
@@ -73,7 +73,7 @@ def _figures(report: Report) -> list[str]:
     if smoke.get("status") != "skipped":
         cold = smoke.get("cold_start_seconds")
         peak = smoke.get("peak_memory_bytes")
-        limit = TIERS.get(report.tier, TIERS["free"])["memory_bytes"]
+        limit = spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes
         rows.append(f"| Smoke test | {smoke['status']} |")
         rows.append(f"| Cold start | {cold:.1f} s |" if cold is not None else "| Cold start | — |")
         rows.append(f"| Peak memory | {peak / MIB:.0f} MiB of {limit / MIB:.0f} MiB ({peak / limit:.0%}) |"

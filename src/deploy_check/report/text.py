@@ -9,7 +9,7 @@ from deploy_check.finding import Severity
 from deploy_check.result import Report
 
 if TYPE_CHECKING:
-    from deploy_check.report import RenderContext
+    from deploy_check.report.context import RenderContext
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 _MAX_SOURCE = 120

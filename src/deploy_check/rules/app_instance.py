@@ -42,6 +42,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import python
@@ -109,7 +110,7 @@ def _check_module(tree: ast.Module) -> Iterator[Finding]:
             value = getattr(node, "value", None)
             if isinstance(value, ast.Call) and (resolver.qualified(value.func) or "") in FLASK_CLASSES:
                 yield RULE.finding(
-                    f"the Flask instance is named {name!r}: `gunicorn app:app` looks for `app`",
+                    f"the Flask instance is named {name!r}: `gunicorn {spec.APP_TARGET}` looks for `app`",
                     python.location(PATH, node), hint=f"rename it to `app` (or add `app = {name}`)",
                 )
                 return
@@ -120,7 +121,7 @@ def _check_module(tree: ast.Module) -> Iterator[Finding]:
             Location(PATH, factory.lineno, factory.col_offset + 1), hint=f"add `app = {factory.name}()` at module level",
         )
         return
-    yield RULE.finding("app.py binds no module-level `app`: `gunicorn app:app` has nothing to serve",
+    yield RULE.finding(f"app.py binds no module-level `app`: `gunicorn {spec.APP_TARGET}` has nothing to serve",
                        Location(PATH), hint=_HINT)
 
 

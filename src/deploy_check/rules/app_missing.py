@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import python
@@ -45,10 +46,10 @@ def check(project: Project) -> Iterator[Finding]:
         return
     entry = next(iter(_entry_points(project)), None)
     module = entry[:-3].replace("/", ".") if entry else None
-    message = "no app.py at the root: `gunicorn app:app` has nothing to import"
+    message = f"no app.py at the root: `gunicorn {spec.APP_TARGET}` has nothing to import"
     if project.has("app/__init__.py"):
         # `import app` finds the package: an app.py beside it would never be imported.
-        message = "no app.py at the root: `gunicorn app:app` imports the package app/ instead"
+        message = f"no app.py at the root: `gunicorn {spec.APP_TARGET}` imports the package app/ instead"
         target = f"`from {module} import app`" if module and not module.startswith("app.") else "the Flask app"
         hint = (f"rename the package app/ (and its imports), which would shadow an app.py, "
                 f"then add app.py at the root with {target}")

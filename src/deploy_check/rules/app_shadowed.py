@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.project import Project
@@ -40,7 +41,7 @@ RULE = Rule("app-shadowed", severity="error", doc=__doc__)
 def check(project: Project) -> Iterator[Finding]:
     if project.has("app.py") and project.has("app/__init__.py"):
         yield RULE.finding(
-            "the package app/ shadows app.py: `gunicorn app:app` imports app/__init__.py instead",
+            f"the package app/ shadows app.py: `gunicorn {spec.APP_TARGET}` imports app/__init__.py instead",
             Location("app/__init__.py"),
             hint="rename the app/ package (or app.py) so that `import app` finds app.py",
         )

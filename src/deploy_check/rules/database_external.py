@@ -34,6 +34,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.parsing import python
 from deploy_check.project import Project
@@ -73,7 +74,7 @@ def check(project: Project) -> Iterator[Finding]:
             yield RULE.finding(
                 f"{found}: Niblit apps use SQLite only, there is no database server to reach",
                 python.location(module.path, node),
-                hint='use sqlite3 or sqlite:/// with os.environ.get("DATABASE_PATH", "/data/app.db")',
+                hint=f"use sqlite3 or sqlite:/// with {spec.DATABASE_PATH_READ}",
             )
 
 

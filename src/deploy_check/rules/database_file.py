@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.project import Project
@@ -57,7 +58,7 @@ def check(project: Project) -> Iterator[Finding]:
             f"{entry.path} is an SQLite database in the upload: it lands in /app, not in /data, "
             "and ships its contents with the code",
             at=Location(entry.path),
-            hint="delete it and add it to .gitignore; the app creates its tables in /data/app.db on start-up",
+            hint=f"delete it and add it to .gitignore; the app creates its tables in {spec.DATABASE_PATH} on start-up",
         )
 
 

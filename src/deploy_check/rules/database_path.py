@@ -46,9 +46,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
-from deploy_check.options import SPEC_ENV_NAMES
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -58,7 +58,7 @@ RULE = Rule("database-path", severity="error", doc=__doc__)
 _CONNECT_CALLS = ("sqlite3.connect", "sqlite3.dbapi2.connect", "aiosqlite.connect", "peewee.SqliteDatabase",
                   "playhouse.sqlite_ext.SqliteExtDatabase", "sqlalchemy.create_engine", "sqlite_utils.Database",
                   "dataset.connect", "sqlalchemy.ext.asyncio.create_async_engine")
-_KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "DATABASE_URI", "DATABASE", "DATABASE_PATH",
+_KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "DATABASE_URI", "DATABASE", spec.DATABASE_PATH_VARIABLE,
                    "DB_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_PATH", "SQLITE_DB", "DB_NAME", "DB_URI"})
 _DB_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
 
@@ -94,21 +94,21 @@ def check(project: Project) -> Iterator[Finding]:
         seen: set[int] = set()
         for node, path, variable in _uses(python.nodes(project, module), resolver):
             line = getattr(node, "lineno", 0)
-            if path is None or python.under(path, "/data") or line in seen:
+            if path is None or python.under(path, spec.DATA_DIR) or line in seen:
                 continue
             seen.add(line)
             if variable is None:
                 yield RULE.finding(
-                    f"SQLite database at {path!r} is outside /data: it is reset on every redeploy",
+                    f"SQLite database at {path!r} is outside {spec.DATA_DIR}: it is reset on every redeploy",
                     python.location(module.path, node),
-                    hint='read DATABASE_PATH from the environment: os.environ.get("DATABASE_PATH", "/data/app.db")',
+                    hint=f"read {spec.DATABASE_PATH_VARIABLE} from the environment: {spec.DATABASE_PATH_READ}",
                 )
             else:
                 yield RULE.finding(
-                    f"unless {variable} is set, the SQLite database is at {path!r}, outside /data; Niblit's "
-                    f"environment has only {', '.join(sorted(SPEC_ENV_NAMES))}",
+                    f"unless {variable} is set, the SQLite database is at {path!r}, outside {spec.DATA_DIR}; Niblit's "
+                    f"environment has only {', '.join(sorted(spec.ENVIRONMENT_NAMES))}",
                     python.location(module.path, node), severity=Severity.WARNING,
-                    hint='use DATABASE_PATH, which Niblit sets: os.environ.get("DATABASE_PATH", "/data/app.db") '
+                    hint=f"use {spec.DATABASE_PATH_VARIABLE}, which Niblit sets: {spec.DATABASE_PATH_READ} "
                     "(a SQLAlchemy URI: \"sqlite:///\" + that path)",
                 )
 
@@ -125,7 +125,7 @@ def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tup
     for setting in python.settings(nodes, resolver.path, _KEYS):
         if id(setting.node) in for_tests:  # a TestingConfig's database or folder is the tests' business
             continue
-        plain = setting.key in ("DATABASE_PATH", "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")
+        plain = setting.key in (spec.DATABASE_PATH_VARIABLE, "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")
         yield from _resolved(setting.node, resolver, plain)
 
 

@@ -26,14 +26,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.parsing import dockerfile
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("dockerfile-base-image", severity="error", doc=__doc__)
-EXPECTED = "python:3.12-slim"
-_EQUIVALENT = {EXPECTED, "docker.io/library/python:3.12-slim", "library/python:3.12-slim", "docker.io/python:3.12-slim"}
+EXPECTED = spec.BASE_IMAGE
+# The same image as Docker Hub's other spellings name it.
+_EQUIVALENT = {EXPECTED, f"docker.io/library/{EXPECTED}", f"library/{EXPECTED}", f"docker.io/{EXPECTED}"}
 
 
 def check(project: Project) -> Iterator[Finding]:

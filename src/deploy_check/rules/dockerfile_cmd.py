@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
@@ -40,8 +41,8 @@ from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("dockerfile-cmd", severity="error", doc=__doc__)
-_EXPECTED = ["gunicorn", "--workers", "2", "app:app"]
-_TEMPLATE = '["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]'
+_EXPECTED = [word for word in spec.TEMPLATE_CMD if word not in ("--bind", spec.BIND)]
+_TEMPLATE = spec.TEMPLATE_CMD_JSON
 
 
 def check(project: Project) -> Iterator[Finding]:

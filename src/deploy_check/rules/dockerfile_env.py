@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
@@ -37,7 +38,7 @@ from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("dockerfile-env", severity="error", doc=__doc__)
-EXPECTED = {"PORT": "5000", "FLASK_ENV": "production", "DATABASE_PATH": "/data/app.db"}
+EXPECTED = spec.ENVIRONMENT
 
 
 def check(project: Project) -> Iterator[Finding]:

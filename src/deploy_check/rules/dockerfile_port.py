@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
@@ -35,7 +36,7 @@ from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("dockerfile-port", severity="error", doc=__doc__)
-_PORT_OK = {"5000", "5000/tcp"}
+_PORT_OK = {str(spec.PORT), f"{spec.PORT}/tcp"}
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -80,14 +81,14 @@ def _bind(project: Project, parsed: dockerfile.ParsedDockerfile) -> Iterator[Fin
         yield RULE.finding(
             "gunicorn has no --bind: it listens on 127.0.0.1:8000, which Niblit cannot reach",
             cmd.location(),
-            hint=f'add "--bind", "{dockerfile.TEMPLATE_BIND}" to the CMD',
+            hint=f'add "--bind", "{spec.BIND}" to the CMD',
         )
         return
     for bind in binds:
         effective = dockerfile.expand_env(bind, env)
-        if effective != dockerfile.TEMPLATE_BIND:
+        if effective != spec.BIND:
             yield RULE.finding(
-                f"gunicorn binds {bind!r}: Niblit reaches the app only on {dockerfile.TEMPLATE_BIND}",
+                f"gunicorn binds {bind!r}: Niblit reaches the app only on {spec.BIND}",
                 cmd.location(raw, bind),
-                hint=f'bind "{dockerfile.TEMPLATE_BIND}" as the template does',
+                hint=f'bind "{spec.BIND}" as the template does',
             )

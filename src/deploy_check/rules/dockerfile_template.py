@@ -45,6 +45,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
@@ -54,15 +55,9 @@ from deploy_check.rules.base import Rule
 
 RULE = Rule("dockerfile-template", severity="error", doc=__doc__)
 
-TEMPLATE = (
-    "WORKDIR /app",
-    "COPY requirements.txt .",
-    "RUN pip install --no-cache-dir -r requirements.txt",
-    "COPY . .",
-    "RUN mkdir -p /data",
-)
-_TEMPLATE_ENV = frozenset({"PORT", "FLASK_ENV", "DATABASE_PATH"})
-_WORKDIR_ALIASES = {".", "./", "/app", "/app/"}
+TEMPLATE = spec.TEMPLATE_INSTRUCTIONS
+_TEMPLATE_ENV = spec.ENVIRONMENT_NAMES
+_WORKDIR_ALIASES = {".", "./", spec.APP_DIR, spec.APP_DIR + "/"}
 
 
 def check(project: Project) -> Iterator[Finding]:

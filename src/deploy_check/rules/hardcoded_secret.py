@@ -69,7 +69,7 @@ from collections.abc import Iterator
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
-from deploy_check.parsing.secrets import SecretHit
+from deploy_check.parsing.secret_hit import SecretHit
 from deploy_check.parsing.secrets import find_secrets
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule

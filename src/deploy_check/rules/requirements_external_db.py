@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import requirements
@@ -72,5 +73,5 @@ def check(project: Project) -> Iterator[Finding]:
         yield RULE.finding(
             f"{requirement.name} is a {database} driver: Niblit apps use SQLite only (no database server)",
             Location(requirement.path, requirement.line),
-            hint="use sqlite3 with DATABASE_PATH (/data/app.db) and remove the driver",
+            hint=f"use sqlite3 with {spec.DATABASE_PATH_VARIABLE} ({spec.DATABASE_PATH}) and remove the driver",
         )

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
-from deploy_check.parsing.secrets import is_example_env
+from deploy_check.parsing.secret_hit import is_example_env
 from deploy_check.finding import Location
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule

@@ -37,15 +37,15 @@ import ast
 import posixpath
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
-from deploy_check.options import SPEC_ENV_NAMES
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("upload-path", severity="error", doc=__doc__)
-UPLOADS = "/data/uploads"
+UPLOADS = spec.UPLOADS_DIR
 _KEYS = frozenset({"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOAD_DIRECTORY", "UPLOAD_PATH", "UPLOADS_FOLDER",
                    "UPLOADS_DIR", "UPLOADS_DEFAULT_DEST", "UPLOADED_FILES_DEST", "UPLOADED_PHOTOS_DEST", "MEDIA_ROOT"})
 
@@ -63,16 +63,16 @@ def check(project: Project) -> Iterator[Finding]:
             seen.add(line)
             if variable is None:
                 yield RULE.finding(
-                    f"{what} {python.absolute(directory)!r}, outside /data/uploads: uploaded files are lost on redeploy",
+                    f"{what} {python.absolute(directory)!r}, outside {UPLOADS}: uploaded files are lost on redeploy",
                     python.location(module.path, node),
-                    hint='store uploads under "/data/uploads" (os.makedirs it at start-up)',
+                    hint=f'store uploads under "{UPLOADS}" (os.makedirs it at start-up)',
                 )
             else:  # the default of a variable Niblit does not set: what runs there, unless set some other way
                 yield RULE.finding(
-                    f"unless {variable} is set, {what} {python.absolute(directory)!r}, outside /data/uploads; "
-                    f"Niblit's environment has only {', '.join(sorted(SPEC_ENV_NAMES))}",
+                    f"unless {variable} is set, {what} {python.absolute(directory)!r}, outside {UPLOADS}; "
+                    f"Niblit's environment has only {', '.join(sorted(spec.ENVIRONMENT_NAMES))}",
                     python.location(module.path, node), severity=Severity.WARNING,
-                    hint='make the default "/data/uploads" (os.makedirs it at start-up)',
+                    hint=f'make the default "{UPLOADS}" (os.makedirs it at start-up)',
                 )
 
 

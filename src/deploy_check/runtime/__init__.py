@@ -7,10 +7,10 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from deploy_check import spec
 from deploy_check.errors import UsageError
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
-from deploy_check.options import TIERS
 from deploy_check.options import Options
 from deploy_check.project import Project
 from deploy_check.result import Report
@@ -101,7 +101,7 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
         volume = client.volumes.create(name=resources.name("data"), labels=resources.labels).name
         resources.volumes.append(volume)
     place = placement(client, options.network_container)
-    cpus = float(TIERS[options.tier]["cpus"])
+    cpus = spec.tier(options.tier).cpus
     started_wall = time.time()
     try:
         container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit,

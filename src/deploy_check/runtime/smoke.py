@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+from deploy_check import spec
 from deploy_check.runtime import faults
 from deploy_check.runtime import probe
 from deploy_check.runtime import tracebacks
@@ -19,7 +20,6 @@ from deploy_check.runtime.resources import signals_held
 WORKER_DEATH = re.compile(r"Worker \(pid:\d+\) (exited with code \d+|was sent SIGKILL)")
 CRASH_LOOP_DEATHS = 6
 LOG_CHECK_SECONDS = 1.0
-SPEC_ENV = {"PORT": "5000", "FLASK_ENV": "production", "DATABASE_PATH": "/data/app.db"}
 POLL_SECONDS = 0.1
 
 
@@ -147,7 +147,7 @@ def start(client: Any, image: str, resources: Resources, volume: str, place: Pla
     """Start the app container; returns it, the base URL to probe and when it was started.
     `env` adds variables to the spec's three (which always win)."""
     with signals_held():
-        container = _create(client, image, resources, volume, place, memory, cpus, name, {**dict(env), **SPEC_ENV})
+        container = _create(client, image, resources, volume, place, memory, cpus, name, {**dict(env), **spec.ENVIRONMENT})
     return launch(container, place)
 
 
@@ -155,7 +155,7 @@ def _create(client: Any, image: str, resources: Resources, volume: str, place: P
             cpus: float, name: str, environment: dict[str, str]) -> Any:
     kwargs: dict[str, Any] = {}
     if place.publishes:
-        kwargs["ports"] = {"5000/tcp": ("127.0.0.1", None)}
+        kwargs["ports"] = {f"{spec.PORT}/tcp": ("127.0.0.1", None)}
     else:
         kwargs["network_mode"] = place.network_mode
     container = client.containers.create(
@@ -169,7 +169,7 @@ def _create(client: Any, image: str, resources: Resources, volume: str, place: P
         pids_limit=256,
         security_opt=["no-new-privileges"],
         cap_drop=["ALL"],
-        volumes={volume: {"bind": "/data", "mode": "rw"}},
+        volumes={volume: {"bind": spec.DATA_DIR, "mode": "rw"}},
         detach=True,
         **kwargs,
     )
@@ -188,12 +188,12 @@ def launch(container: Any, place: Placement) -> tuple[Any, str, float]:
             raise
         raise StartFailed(reason) from None
     if not place.publishes:
-        return container, "http://127.0.0.1:5000", started
+        return container, f"http://127.0.0.1:{spec.PORT}", started
     port = None
     for _ in range(50):
         container.reload()
         bindings = (container.attrs.get("NetworkSettings") or {}).get("Ports") or {}
-        published = bindings.get("5000/tcp") or []
+        published = bindings.get(f"{spec.PORT}/tcp") or []
         if published:
             port = published[0].get("HostPort")
             break
@@ -278,7 +278,7 @@ def oom_events(client: Any, container_id: str, since: float) -> int:
         return 0
 
 
-IGNORED_WRITES = ("/data", "/tmp", "/var/tmp", "/run", "/dev", "/proc", "/sys", "/root/.gunicorn",
+IGNORED_WRITES = (spec.DATA_DIR, "/tmp", "/var/tmp", "/run", "/dev", "/proc", "/sys", "/root/.gunicorn",
                   "/root/.cache", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/etc/mtab")
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from deploy_check import spec
+
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
-APP_ROOT = "/app/"
+APP_ROOT = spec.APP_DIR + "/"
 
 
 @dataclasses.dataclass(frozen=True)

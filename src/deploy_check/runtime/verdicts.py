@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
-from deploy_check.options import TIERS
 from deploy_check.options import Options
 from deploy_check.parsing import dockerfile
 from deploy_check.parsing import requirements
@@ -83,7 +83,7 @@ def boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[Fi
         return [smoke_boot.RULE.finding(
             f"the app listens only on {run.loopback}, the container's own loopback: Niblit connects from "
             "outside the container, so nothing would ever answer",
-            hint='bind every address: the template\'s gunicorn --bind 0.0.0.0:5000, or app.run(host="0.0.0.0")',
+            hint=f'bind every address: the template\'s gunicorn --bind {spec.BIND}, or app.run(host="0.0.0.0")',
             log=log)]
     if run.first_answer is None:
         if run.exited:
@@ -92,7 +92,7 @@ def boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[Fi
             why = (f"gunicorn's workers keep dying at start-up ({run.crash_loop} times, respawned each time) "
                    "and nothing answers")
         else:
-            why = f"nothing answered on port 5000 within {options.timeout:.0f} s"
+            why = f"nothing answered on port {spec.PORT} within {options.timeout:.0f} s"
         if error:
             why += f" ({error})"
         return [smoke_boot.RULE.finding(why, where, hint="run the image locally and read its log", log=log)]
@@ -119,9 +119,9 @@ def boot_and_http(project: Project, options: Options, run: smoke.Run) -> list[Fi
 def memory(run: smoke.Run, peak: int, ooms: int, limit: int, tier: str) -> list[Finding]:
     mib = 1024 * 1024
     killed = run.oom_killed or ooms > 0 or bool(_WORKER_KILLED.search(run.logs))
-    fits = next((name for name, t in TIERS.items() if t["memory_bytes"] > limit), None)
+    fits = spec.next_tier_with_more_memory(limit)
     if killed:
-        more = f"; the {fits} tier has {TIERS[fits]['memory_bytes'] // mib} MB" if fits else ""
+        more = f"; the {fits.name} tier has {fits.memory_bytes // mib} MB" if fits else ""
         return [smoke_memory.RULE.finding(
             f"the app was killed for using more than the {tier} tier's {limit // mib} MB of memory{more}",
             hint="use less memory at start-up (fewer workers' worth of data, lazy loading) or a bigger tier",
@@ -149,7 +149,7 @@ def ephemeral_writes(writes: list[str]) -> list[Finding]:
     shown = ", ".join(writes[:10]) + (f" and {len(writes) - 10} more" if len(writes) > 10 else "")
     return [smoke_ephemeral_write.RULE.finding(
         f"the app wrote outside /data, which is reset on redeploy: {shown}",
-        hint="write persistent files under /data (DATABASE_PATH, /data/uploads)")]
+        hint=f"write persistent files under {spec.DATA_DIR} ({spec.DATABASE_PATH_VARIABLE}, {spec.UPLOADS_DIR})")]
 
 
 def restart_failed(project: Project, run: smoke.Run) -> Finding:
