@@ -23,8 +23,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("parsing", ("parsing", "parsing.*")),
     ("rules", ("rules", "rules.*")),
     ("run settings and results", ("options", "result")),
-    ("runtime and zip", ("runtime", "runtime.*", "zipper", "package", "artifact")),
-    ("engine", ("engine",)),
+    ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "package", "artifact", "fixing", "fixing.*")),
+    ("engine", ("engine", "apps")),
     ("report", ("report", "report.*")),
     ("cli and action", ("cli", "action", "launcher", "docs", "__main__")),
 )
@@ -178,14 +178,3 @@ def test_the_spec_literal_finder_finds_them() -> None:
     source = '"""Docs may say /data/app.db."""\nX = "/data"\nY = f"bind {z} 0.0.0.0:5000"\nZ = "/database"\n'
     assert [line for line, _ in spec_literals(source)] == [2, 3]
 
-
-def test_the_template_is_the_spec_s() -> None:
-    from deploy_check import spec
-
-    # The project's checkouts sit beside the spec (../shared); a plain clone has only the copy.
-    text = SRC.parent.parent / "shared" / "niblit-flask-spec.txt"
-    text = text if text.exists() else SRC.parent.parent.parent / "shared" / "niblit-flask-spec.txt"
-    template = (pathlib.Path(__file__).parent / "data" / "template.Dockerfile").read_text(encoding="utf-8")
-    assert spec.DOCKERFILE == template
-    if text.exists():  # beside the project (not in a plain clone): the copy is still the spec's
-        assert template.strip() in text.read_text(encoding="utf-8")

@@ -52,9 +52,9 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
-from deploy_check.options import SPEC_ENV_NAMES
 from deploy_check.parsing import dockerfile
 from deploy_check.parsing import python
 from deploy_check.project import ParsedPython
@@ -172,7 +172,7 @@ def _is_on(node: ast.AST, resolver: python.Resolver) -> bool:
             return _is_on(node.args[0], resolver)
         if name.endswith(("environ.get", "getenv")) and len(node.args) == 2:
             variable, default = node.args
-            return (isinstance(variable, ast.Constant) and variable.value not in SPEC_ENV_NAMES
+            return (isinstance(variable, ast.Constant) and variable.value not in spec.ENVIRONMENT_NAMES
                     and isinstance(default, ast.Constant)
                     and (default.value is True or str(default.value).lower() in _TRUE_WORDS))
     return False
