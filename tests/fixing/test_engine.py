@@ -2,6 +2,7 @@
 symlinks, read-only and binary files, atomic writes, diffs and line maps."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 
@@ -174,7 +175,7 @@ def test_text_decode_refuses_non_utf8():
 def test_finding_with_fix_serializes_and_sorts_as_before():
     edit = Edit("a.txt", 1, 1, 1, 2, "b")
     plain = Finding("r", Severity.ERROR, "m", path="a.txt", line=1)
-    fixed = plain.replace(fix=Fix(True, (edit,), "say b"))
+    fixed = dataclasses.replace(plain, fix=Fix(True, (edit,), "say b"))
     assert plain.sort_key() == fixed.sort_key()
     assert "fix" not in plain.to_dict()
     assert fixed.to_dict()["fix"] == {"safe": True, "message": "say b", "edits": [
