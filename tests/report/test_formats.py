@@ -84,3 +84,24 @@ def test_summary_escapes_table_cells():
     text = summary.render(sample_report(), RenderContext())
     assert "<b>" not in text and "&lt;b&gt;" in text
     assert "a&#124;b" in text
+
+
+def test_sarif_of_no_findings_is_valid_with_every_rule_linked():
+    from deploy_check import rules
+    from deploy_check.result import Report
+
+    document = json.loads(render("sarif", Report(path="app"), RenderContext()))
+    jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).validate(document)
+    run = document["runs"][0]
+    assert run["results"] == []
+    driver_rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in driver_rules] == list(rules.ALL_RULES)
+    assert all(r["helpUri"].startswith("https://") and r["helpUri"].endswith(f"/{r['id']}.md") for r in driver_rules)
+
+
+def test_sarif_of_several_apps_have_distinct_categories():
+    """Code scanning replaces an analysis of the same category: one per app, the id's part before its last /."""
+    ids = [json.loads(render("sarif", sample_report(), RenderContext(path_prefix=prefix)))["runs"][0]
+           ["automationDetails"]["id"] for prefix in ["", "services/shop/", "services/blog/"]]
+    assert ids == ["deploy-check/", "deploy-check/services/shop/", "deploy-check/services/blog/"]
+    assert len({identifier.rsplit("/", 1)[0] for identifier in ids}) == 3

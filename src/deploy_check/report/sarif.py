@@ -35,6 +35,9 @@ def render(report: Report, context: RenderContext) -> str:
                 "rules": [_rule(rule) for rule in rule_list],
             }
         },
+        # Code scanning keeps one analysis per category (the id up to its last `/`): one per checked app,
+        # so the matrix jobs of several apps do not replace each other's alerts.
+        "automationDetails": {"id": f"deploy-check/{context.path_prefix}"},
         "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The checked repository"}}},
         "results": [_result(f, index, context) for f in report.findings],
         "columnKind": "unicodeCodePoints",
