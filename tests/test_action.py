@@ -115,3 +115,11 @@ def test_artifact_url_and_digest_match_upload_artifact_v4(tmp_path):
     assert outputs["artifact-url"] == "https://github.example/niblit/demo/actions/runs/7001/artifacts/42"
     report = json.loads((workspace / outputs["report-json"]).read_text())
     assert report["package"]["sha256"] == digest
+
+
+@pytest.mark.parametrize("value, expected, explicit", [("", True, False), ("false", False, True), ("true", True, True)])
+def test_probe_routes_input(value, expected, explicit):
+    from deploy_check.action import options_from_inputs
+
+    options = options_from_inputs({"INPUT_PROBE-ROUTES": value})
+    assert options.probe_routes is expected and ("probe_routes" in options.explicit) is explicit

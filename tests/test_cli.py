@@ -112,3 +112,13 @@ def test_ctrl_c_while_importing_is_one_line_and_130(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "deploy_check.cli", Interrupting("deploy_check.cli"))
     assert launcher.main() == 130
     assert capsys.readouterr().err == "deploy-check: interrupted\n"
+
+
+@pytest.mark.parametrize("args, expected", [([], True), (["--probe-routes"], True), (["--no-probe-routes"], False)])
+def test_probe_routes_flag(args, expected):
+    from deploy_check.cli import build_parser
+    from deploy_check.cli import options_from_args
+
+    options = options_from_args(build_parser().parse_args(args))
+    assert options.probe_routes is expected
+    assert ("probe_routes" in options.explicit) is bool(args)  # given: it wins over the config

@@ -54,3 +54,17 @@ def test_explicit_options_win_over_config(tmp_path):
     assert merged.tier == "pro"
     assert merged.ignore == {"x", "app-port"}
     assert Options().with_config(config).tier == "team"
+
+
+def test_route_probing_settings(tmp_path):
+    config = load_config(_project(tmp_path, {".deploy-check.toml": 'probe-routes = false\nskip-routes = ["/admin/*"]\n'}))
+    assert config.probe_routes is False and config.skip_routes == ("/admin/*",)
+    options = Options().with_config(config)
+    assert options.probe_routes is False and options.skip_routes == ("/admin/*",)
+    assert Options(probe_routes=True, explicit=frozenset({"probe_routes"})).with_config(config).probe_routes is True
+
+
+@pytest.mark.parametrize("text", ['probe-routes = "yes"', "skip-routes = [1]"])
+def test_bad_route_settings_are_usage_errors(tmp_path, text):
+    with pytest.raises(UsageError):
+        load_config(_project(tmp_path, {".deploy-check.toml": text}))

@@ -54,6 +54,8 @@ def _split(value: str) -> list[str]:
 
 def options_from_inputs(environ: Mapping[str, str]) -> Options:
     skip_build = _bool(environ, "skip-build", False)
+    # Unset (""): the repository's probe-routes setting, then the default (on).
+    probe_routes = _bool(environ, "probe-routes", True) if read_input(environ, "probe-routes") else None
     paths = _split(read_input(environ, "smoke-paths"))
     return from_settings(
         label=lambda name: f"input {name}",
@@ -64,6 +66,7 @@ def options_from_inputs(environ: Mapping[str, str]) -> Options:
         ignore=_split(read_input(environ, "ignore")),
         env=[line.strip() for line in read_input(environ, "env").splitlines()
              if line.strip() and not line.strip().startswith("#")],
+        probe_routes=probe_routes,
         environ=environ,
         skip_build=skip_build,
         skip_smoke=skip_build or _bool(environ, "skip-smoke", False),

@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="an extra environment variable for the smoke-tested app (repeatable); NAME alone takes its value "
         "from this shell, like docker run -e",
     )
+    parser.add_argument(
+        "--probe-routes", action=argparse.BooleanOptionalAction, default=None,
+        help="also probe every parameterless GET route the app declares (default on; probe-routes in the config)",
+    )
     parser.add_argument("--keep-image", action="store_true", help="keep the built image")
     parser.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
     parser.add_argument("--diff", action="store_true",
@@ -87,6 +91,7 @@ def options_from_args(args: argparse.Namespace) -> Options:
         fail_on=args.fail_on,
         ignore=_split(args.ignore),
         env=args.env,
+        probe_routes=args.probe_routes,
         skip_build=args.skip_build,
         skip_smoke=args.skip_smoke or args.skip_build,
         zip_path=args.zip,

@@ -9,7 +9,7 @@ from deploy_check.errors import UsageError
 from deploy_check.project import Project
 
 CONFIG_FILES = (".deploy-check.toml", "pyproject.toml")
-KNOWN_KEYS = frozenset({"ignore", "tier", "smoke-paths", "timeout", "fail-on"})
+KNOWN_KEYS = frozenset({"ignore", "tier", "smoke-paths", "timeout", "fail-on", "probe-routes", "skip-routes"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Config:
     smoke_paths: tuple[str, ...] | None = None
     timeout: float | None = None
     fail_on: str | None = None
+    probe_routes: bool | None = None
+    skip_routes: tuple[str, ...] = ()
 
 
 def load_config(project: Project) -> Config:
@@ -58,7 +60,17 @@ def parse_table(source: str, table: dict[str, object]) -> Config:
         smoke_paths=_paths(source, table.get("smoke-paths")),
         timeout=_number(source, "timeout", table.get("timeout")),
         fail_on=_choice(source, "fail-on", table.get("fail-on"), ("error", "warning", "never")),
+        probe_routes=_flag(source, "probe-routes", table.get("probe-routes")),
+        skip_routes=tuple(_strings(source, "skip-routes", table.get("skip-routes", []))),
     )
+
+
+def _flag(source: str, key: str, value: object) -> bool | None:
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise UsageError(f"{source}: {key} must be true or false")
+    return value
 
 
 def _strings(source: str, key: str, value: object) -> list[str]:

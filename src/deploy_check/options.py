@@ -35,14 +35,19 @@ class Options:
     unsafe_fixes: bool = False
     # Extra variables for the smoke-tested app (--env), beyond the spec's own three.
     smoke_env: tuple[tuple[str, str], ...] = ()
+    # Probe the app's own parameterless GET routes after boot (--probe-routes), minus these
+    # patterns (skip-routes in the config: fnmatch on the path or the endpoint name).
+    probe_routes: bool = True
+    skip_routes: tuple[str, ...] = ()
     # Set by the action: where the smoke-tested container must attach its network.
     network_container: str | None = None
     progress: object | None = None  # a callable(str) for live build/smoke lines, or None
 
     def with_config(self, config: Config) -> Options:
         """These options, with the repository's config filling what was not given."""
-        changes: dict[str, object] = {"ignore": self.ignore | config.ignore}
-        for name in ("tier", "smoke_paths", "timeout", "fail_on"):
+        changes: dict[str, object] = {"ignore": self.ignore | config.ignore,
+                                      "skip_routes": self.skip_routes + config.skip_routes}
+        for name in ("tier", "smoke_paths", "timeout", "fail_on", "probe_routes"):
             value = getattr(config, name)
             if value is not None and name not in self.explicit:
                 changes[name] = value
@@ -77,6 +82,7 @@ def from_settings(
     fail_on: str | None = None,
     ignore: list[str] | None = None,
     env: list[str] | None = None,
+    probe_routes: bool | None = None,
     environ: Mapping[str, str] | None = None,
     **flags: object,
 ) -> Options:
@@ -113,6 +119,8 @@ def from_settings(
     unknown = sorted(i for i in ignore or [] if rules.get(i) is None)
     if unknown:
         raise UsageError(f"{label('ignore')}: unknown rule id {unknown[0]!r} (see deploy-check --list-rules)")
+    if probe_routes is not None:
+        values["probe_routes"] = probe_routes
     if env:
         values["smoke_env"] = smoke_env(env, environ if environ is not None else os.environ, label("env"))
     explicit = frozenset(values) - {"smoke_env"}

@@ -5,6 +5,14 @@ Users reach the app through these paths (`/` by default, more with
 `--smoke-path`); a 500 or a 404 there is a broken deploy even though the
 container runs. A traceback in the logs places the finding on its line.
 
+The app's own routes are probed too (`--no-probe-routes` or `probe-routes = false`
+turns that off): every `GET` route without URL parameters, found in its `url_map`
+inside the built image (or its decorators), except routes whose name says they
+change state (`logout`, `delete`, `reset`, ...) and `skip-routes` patterns. There a
+5xx is an error on the traceback's line, a 404 a notice (a route the app declares
+should exist), no answer within 5 s a warning; 401, 403 and a redirect (to a login)
+are fine, as is any other 4xx (the route wants input a bare GET does not give).
+
 ## How to fix
 Make each smoke path answer 2xx or 3xx with the spec's environment and an
 empty /data: the database may not exist yet on the first request, so create

@@ -16,11 +16,13 @@ from deploy_check.project import Project
 from deploy_check.result import Report
 from deploy_check.rules import smoke_boot
 from deploy_check.rules import smoke_restart
+from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
 from deploy_check.runtime import verdicts
 from deploy_check.runtime.build import BuildResult
 from deploy_check.runtime.build import PendingBuild
 from deploy_check.runtime.client import connect
+from deploy_check.runtime.inspection import Inspection
 from deploy_check.runtime.network import placement
 from deploy_check.runtime.resources import Resources
 from deploy_check.runtime.resources import new_run_id
@@ -110,8 +112,11 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
         report.smoke = {"status": "failed", "cold_start_seconds": None, "peak_memory_bytes": None,
                         "restart": "skipped", "memory_limit_bytes": limit, "answers": {}}
         return [smoke_boot.start_failure(project, failed.reason)]
+    inspection = Inspection(client, result.image_id or "", resources, limit, cpus, options.smoke_env)
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
+    inspected = inspection.result(options.timeout)
+    probed = _probe_routes(project, options, run, container, inspected) if options.probe_routes else None
     # Memory last, so the peak covers as much of the run as possible, but before the restart
     # check stops the container (which ends its cgroup).
     peak = watcher.stop()
@@ -132,14 +137,35 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     findings.extend(verdicts.boot_and_http(project, options, run))
     findings.extend(verdicts.memory(run, peak, ooms, limit, options.tier))
     findings.extend(verdicts.cold_start(cold))
+    if probed is not None:
+        findings.extend(f for _, f in probed.judged if f is not None)
     findings.extend(verdicts.ephemeral_writes(writes))
     if restart_finding is not None:
         findings.append(restart_finding)
     ok = not any(f.severity is Severity.ERROR for f in findings)
     report.smoke = {"status": "ok" if ok else "failed", "cold_start_seconds": cold,
                     "peak_memory_bytes": peak or None, "restart": restart, "memory_limit_bytes": limit,
-                    "answers": {path: answer.status for path, answer in run.answers.items()}}
+                    "answers": {path: answer.status for path, answer in run.answers.items()},
+                    "routes": [{"path": path, "status": answer.status, "seconds": answer.seconds}
+                               for path, answer in run.answers.items()]}
+    if probed is not None:
+        report.smoke["routes"] += [routes.to_json(item, finding) for item, finding in probed.judged]
+        report.smoke["route_discovery"] = probed.summary
     return findings
+
+
+def _probe_routes(project: Project, options: Options, run: smoke.Run, container: Any,
+                  inspected: Any) -> routes.Probed | None:
+    """After a good boot: the app's own GET routes, probed; their tracebacks are read from a
+    fresh log (the run's own log stays as it was, for the smoke paths' findings)."""
+    if run.first_answer is None or run.exited or run.loopback:
+        return None
+    source, found = routes.discover(project, inspected)
+    selection = routes.select(source, found, options.smoke_paths, options.skip_routes)
+    answers = routes.probe_all(run.base_url, selection.probe)
+    log = smoke.logs(container) if answers else run.logs
+    return routes.Probed(selection, [(item, routes.judge(project, item, log)) for item in answers],
+                         inspected.error if source != "url_map" else None)
 
 
 def _stop(container: Any) -> None:

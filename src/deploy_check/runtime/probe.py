@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -20,6 +21,7 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedire
 class Answer:
     status: int | None  # None: no HTTP answer (refused, reset, timed out)
     error: str | None = None
+    seconds: float | None = None  # from sending the request to the end of the answer's first 64 KiB
 
     @property
     def ok(self) -> bool:
@@ -27,12 +29,13 @@ class Answer:
 
 
 def get(url: str, timeout: float) -> Answer:
+    started = time.monotonic()
     try:
         with _OPENER.open(urllib.request.Request(url, headers={"User-Agent": "deploy-check"}), timeout=timeout) as response:
             response.read(1 << 16)
-            return Answer(response.status)
+            return Answer(response.status, seconds=round(time.monotonic() - started, 3))
     except urllib.error.HTTPError as error:
-        return Answer(error.code)
+        return Answer(error.code, seconds=round(time.monotonic() - started, 3))
     except (urllib.error.URLError, http.client.HTTPException, socket.timeout, ConnectionError, OSError) as error:
         reason = getattr(error, "reason", error)
         return Answer(None, " ".join(str(reason).split()) or type(error).__name__)

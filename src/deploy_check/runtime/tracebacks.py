@@ -36,6 +36,19 @@ def last_crash(log: str) -> Crash | None:
     return placed[-1] if placed else crashes[-1]
 
 
+def request_crash(log: str, path: str) -> Crash | None:
+    """The traceback Flask logged for a request to `path` ("Exception on /x [GET]"), or None."""
+    lines = log.splitlines()
+    marker = f"Exception on {path} ["
+    for index in range(len(lines) - 1, -1, -1):
+        if marker in lines[index]:
+            following = lines[index + 1:index + 400]
+            if following and following[0].lstrip().startswith("Traceback (most recent call last)"):
+                return _crash(following[1:])
+            return _crash(following)
+    return None
+
+
 def _crash(lines: list[str]) -> Crash:
     frame: Frame | None = None
     error = ""

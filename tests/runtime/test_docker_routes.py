@@ -1,0 +1,33 @@
+"""Route probing on the real engine: the app's own routes, found in its image and probed."""
+from __future__ import annotations
+
+import pytest
+
+from deploy_check import Options
+from deploy_check import check
+from tests.runtime.test_docker_apps import APPS
+from tests.runtime.test_docker_apps import leftovers
+
+pytestmark = pytest.mark.docker
+
+
+def test_routes_are_discovered_probed_and_judged(docker_client):
+    report = check(str(APPS / "routes"), Options(), docker_client=docker_client)
+    http = sorted((f.severity.value, f.path, f.line) for f in report.findings if f.rule == "smoke-http")
+    assert http == [("error", "app.py", 17), ("notice", "app.py", 44)]  # /report's traceback; /gone
+    probed = {entry["path"]: entry["status"] for entry in report.smoke["routes"]}
+    # 401 and a redirect to the login are fine; a parameter, a POST and a state-changing name are not probed.
+    assert probed == {"/": 200, "/account": 302, "/admin": 401, "/gone": 404, "/health": 200, "/login": 200,
+                      "/report": 500}
+    discovery = report.smoke["route_discovery"]
+    assert discovery["source"] == "url_map"
+    assert discovery["skipped"] == [{"path": "/reset-db", "why": "its name says it changes state"}]
+    assert leftovers(docker_client) == []
+
+
+def test_no_probe_routes_probes_the_smoke_paths_only(docker_client):
+    report = check(str(APPS / "routes"), Options(probe_routes=False), docker_client=docker_client)
+    assert [f for f in report.findings if f.rule == "smoke-http"] == []
+    assert [entry["path"] for entry in report.smoke["routes"]] == ["/"]
+    assert "route_discovery" not in report.smoke
+    assert leftovers(docker_client) == []

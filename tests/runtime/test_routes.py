@@ -1,0 +1,186 @@
+"""Route discovery, selection and judging, without an engine (the probes run on a local server)."""
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+
+import pytest
+
+from deploy_check.finding import Location
+from deploy_check.project import Project
+from deploy_check.runtime import inspection
+from deploy_check.runtime import probe
+from deploy_check.runtime import routes
+from deploy_check.runtime import tracebacks
+from deploy_check.runtime.in_image import MARK
+
+
+def route(path: str, endpoint: str = "view", methods: tuple[str, ...] = ("GET", "HEAD", "OPTIONS"),
+          arguments: bool = False) -> routes.Route:
+    return routes.Route(path, endpoint, frozenset(methods), arguments)
+
+
+@pytest.mark.parametrize(
+    "candidate, why",
+    [
+        (route("/logout", "logout"), "its name says it changes state"),
+        (route("/admin/reset-db", "reset_db"), "its name says it changes state"),
+        (route("/x", "deleteAll"), "its name says it changes state"),
+        (route("/items/clear"), "its name says it changes state"),
+        (route("/private/area"), "skip-routes"),
+        (route("/x", "internal_page"), "skip-routes"),
+    ],
+)
+def test_state_changing_and_configured_routes_are_skipped(candidate, why):
+    selection = routes.select("url_map", [candidate], ["/"], ["/private/*", "internal_*"])
+    assert selection.probe == ()
+    assert selection.skipped == ((candidate.path, why),)
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        route("/items/<int:id>", arguments=True),
+        route("/submit", methods=("POST",)),
+        route("/static/<path:filename>", "static", arguments=True),
+        route("/"),  # a smoke path: probed already
+        route("relative"),
+        route("/a b"),
+    ],
+)
+def test_only_new_parameterless_get_routes_are_probed(candidate):
+    selection = routes.select("url_map", [candidate], ["/"], [])
+    assert selection.probe == () and selection.skipped == ()
+
+
+def test_words_are_whole_words():
+    assert not routes.changes_state(route("/deleted-items-report", "resettlement"))
+    assert routes.changes_state(route("/api/v1/delete", "api"))
+
+
+def test_at_most_fifty_routes_the_rest_said():
+    many = [route(f"/page{i:03d}", f"page{i}") for i in range(60)]
+    selection = routes.select("url_map", many, ["/"], [])
+    assert len(selection.probe) == routes.MAX_ROUTES
+    assert [why for _, why in selection.skipped] == ["over 50 routes"] * 10
+
+
+def test_decorators_when_the_url_map_cannot_be_read(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask, Blueprint\n"
+        "app = Flask(__name__)\n"
+        "bp = Blueprint('admin', __name__, url_prefix='/admin/')\n"
+        "@app.route('/')\n"
+        "def home(): ...\n"
+        "@app.get('/about')\n"
+        "def about(): ...\n"
+        "@bp.route('/stats', methods=['GET', 'POST'])\n"
+        "def stats(): ...\n"
+        "@app.route('/u/<name>')\n"
+        "def user(name): ...\n"
+        "@app.post('/form')\n"
+        "def form(): ...\n"
+        "@app.route(PATH)\n"
+        "def unknown(): ...\n"
+    )
+    found = routes.discover(Project(str(tmp_path)), inspection.Inspected(False, "no python"))
+    assert found[0] == "decorators"
+    listed = {(r.path, r.endpoint, r.has_arguments, r.where) for r in found[1] if "GET" in r.methods}
+    assert listed == {("/", "home", False, Location("app.py", 4)), ("/about", "about", False, Location("app.py", 6)),
+                      ("/admin/stats", "stats", False, Location("app.py", 8)),
+                      ("/u/<name>", "user", True, Location("app.py", 10))}
+
+
+def test_url_map_listing_is_checked_and_placed(tmp_path):
+    (tmp_path / "app.py").write_text("x = 1\n")
+    raw = [{"rule": "/", "endpoint": "home", "methods": ["GET"], "arguments": [], "file": "/app/app.py", "line": 1},
+           {"rule": "/x", "endpoint": "x", "methods": ["GET"], "arguments": [], "file": "/etc/passwd", "line": 3},
+           {"rule": 5, "endpoint": "bad", "methods": ["GET"]}, "junk"]
+    found = routes.from_url_map(raw, Project(str(tmp_path)))
+    assert [(r.path, r.where) for r in found] == [("/", Location("app.py", 1)), ("/x", Location(None))]
+
+
+def test_the_marked_line_is_the_last_one_and_import_times_are_between_the_marks():
+    result = {"routes": [{"rule": "/"}], "error": None, "imports_memory": [["flask", 1000], ["bad"]],
+              "rss_before": 10, "rss_after": 20}
+    stdout = f"{MARK}{{\"routes\": [{{\"rule\": \"/fake\"}}]}}\napp output\n{MARK}{json.dumps(result)}\n"
+    stderr = ("import time:   1 |   1 | site\n" + MARK + "imports\n"
+              "import time:   5 |   9 | flask\n" + MARK + "imported\nimport time: 1 | 1 | late\n")
+    got = inspection.parse(stdout, stderr)
+    assert got.ok and got.routes == ({"rule": "/"},)
+    assert got.imports_memory == (("flask", 1000),)
+    assert got.importtime_lines == ("import time:   5 |   9 | flask",)
+    assert (got.rss_before, got.rss_after) == (10, 20)
+
+
+def test_no_marked_line_is_a_failed_inspection():
+    got = inspection.parse("Traceback ...\n", "")
+    assert not got.ok and "without a result" in got.error
+
+
+EXCEPTION_LOG = """[2026-12-01 19:48:28,125] ERROR in app: Exception on /report [GET]
+Traceback (most recent call last):
+  File "/usr/local/lib/python3.11/dist-packages/flask/app.py", line 1473, in wsgi_app
+    response = self.full_dispatch_request()
+  File "/app/app.py", line 17, in report
+    rows = open("/app/missing.csv").read()
+FileNotFoundError: [Errno 2] No such file or directory: '/app/missing.csv'
+[2026-12-01 19:48:28,130] ERROR in app: Exception on /other [GET]
+Traceback (most recent call last):
+  File "/app/app.py", line 30, in other
+    1 / 0
+ZeroDivisionError: division by zero
+"""
+
+
+def test_a_requests_traceback_is_found_by_its_path():
+    assert tracebacks.request_crash(EXCEPTION_LOG, "/report") == tracebacks.Crash(
+        tracebacks.Frame("app.py", 17), "FileNotFoundError: [Errno 2] No such file or directory: '/app/missing.csv'")
+    assert tracebacks.request_crash(EXCEPTION_LOG, "/other").frame == tracebacks.Frame("app.py", 30)
+    assert tracebacks.request_crash(EXCEPTION_LOG, "/") is None
+
+
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        (500, ("error", "app.py", 17)),
+        (404, ("notice", "app.py", 3)),
+        (None, ("warning", "app.py", 3)),
+        (401, None), (403, None), (302, None), (400, None), (200, None),
+    ],
+)
+def test_judging_an_answer(tmp_path, status, expected):
+    (tmp_path / "app.py").write_text("\n" * 40)
+    project = Project(str(tmp_path))
+    item = routes.RouteAnswer(routes.Route("/report", "report", frozenset({"GET"}), False, Location("app.py", 3)),
+                              probe.Answer(status, None if status else "timed out"))
+    finding = routes.judge(project, item, EXCEPTION_LOG)
+    got = (finding.severity.value, finding.path, finding.line) if finding else None
+    assert got == expected
+    assert finding is None or finding.rule == "smoke-http"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        self.send_response(500 if self.path == "/boom" else 200)
+        self.end_headers()
+        self.wfile.write(b"x")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_probes_answer_in_order_and_a_spent_budget_probes_nothing():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        answers = routes.probe_all(base, [route("/a"), route("/boom"), route("/c")])
+        assert [(a.route.path, a.answer.status, a.probed) for a in answers] == [
+            ("/a", 200, True), ("/boom", 500, True), ("/c", 200, True)]
+        assert all(a.answer.seconds is not None for a in answers)
+        late = routes.probe_all(base, [route("/a")], budget=0)
+        assert [(a.answer.status, a.probed) for a in late] == [(None, False)]
+    finally:
+        server.shutdown()
