@@ -13,10 +13,10 @@ import json
 import time
 from typing import Any
 
+from deploy_check import spec
 from deploy_check.runtime import in_image
 from deploy_check.runtime.resources import Resources
 from deploy_check.runtime.resources import signals_held
-from deploy_check.runtime.smoke import SPEC_ENV
 
 # Only the ends of its output are read: the marked line is last on stdout, and an app's
 # import tree is a few thousand lines of -X importtime.
@@ -52,7 +52,7 @@ class Inspection:
                 self.container = client.containers.create(
                     image, entrypoint=["python", "-X", "importtime", "-c", in_image.source("discover")],
                     name=resources.name("inspect"), labels=resources.labels,
-                    environment={**dict(env), **SPEC_ENV}, mem_limit=memory, memswap_limit=memory,
+                    environment={**dict(env), **spec.ENVIRONMENT}, mem_limit=memory, memswap_limit=memory,
                     nano_cpus=int(cpus * 1e9), pids_limit=256, security_opt=["no-new-privileges"],
                     cap_drop=["ALL"], network_mode="none", detach=True)
                 resources.containers.append(self.container.id)
