@@ -81,6 +81,10 @@ def test_template_variants_are_clean(tmp_path, text):
         (replaced("FROM python:3.12-slim", "FROM --platform=linux/amd64 python:3.12-slim"), [("dockerfile-base-image", 1)]),
         (replaced("EXPOSE 5000", "EXPOSE 8000"), [("dockerfile-port", 20)]),
         (replaced("EXPOSE 5000\n", ""), [("dockerfile-port", 22)]),
+        (replaced("EXPOSE 5000", "EXPOSE $PORT"), []),  # ENV PORT=5000 is above it
+        (replaced("EXPOSE 5000", "EXPOSE ${PORT}/tcp"), []),
+        (replaced("ENV PORT=5000", "ENV PORT=8000").replace("EXPOSE 5000", "EXPOSE $PORT"),
+         [("dockerfile-env", 16), ("dockerfile-port", 20)]),
         (replaced('"0.0.0.0:5000"', '"127.0.0.1:5000"'), [("dockerfile-port", 23)]),
         (replaced('"--bind", "0.0.0.0:5000", ', ""), [("dockerfile-port", 23)]),
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn --bind 0.0.0.0:$PORT --workers 2 app:app"), [("dockerfile-cmd", 23)]),
@@ -140,3 +144,48 @@ def test_base_image_column_points_at_the_image(tmp_path):
     make_repo(tmp_path, {"Dockerfile": replaced("FROM python:3.12-slim", "FROM  python:3.9")})
     finding = next(dockerfile_base_image.check(Project(str(tmp_path))))
     assert (finding.line, finding.column, finding.end_column) == (1, 7, 17)
+
+
+def template_places(tmp_path, text):
+    make_repo(tmp_path, {"Dockerfile": text})
+    return sorted((f.line, f.severity.value) for f in dockerfile_template.check(Project(str(tmp_path))))
+
+
+COMPOSE_STYLE = """FROM python:3.9
+RUN pip install pipenv
+ADD . /flask-deploy
+WORKDIR /flask-deploy
+RUN pipenv install --system --skip-lock
+RUN pip install gunicorn[gevent]
+EXPOSE 8888
+CMD python app.py
+"""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Most of it drifts: one finding on line 1, whatever the number of lines.
+        (COMPOSE_STYLE, [(1, "error")]),
+        ("FROM python:3.10-slim\nWORKDIR /code\nCOPY requirements.txt requirements.txt\n"
+         "RUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", [(1, "error")]),
+        ("# nothing\n", [(1, "error")]),
+        # One extra RUN early is one warning: the template's lines after it still line up.
+        (replaced("WORKDIR /app", "RUN apt-get update && apt-get install -y gcc\nWORKDIR /app"), [(3, "warning")]),
+        (replaced("RUN pip install --no-cache-dir -r requirements.txt",
+                  "RUN apt-get update\nRUN pip install --no-cache-dir -r requirements.txt"), [(7, "warning")]),
+        # A RUN that resembles the template's is that line altered; one that does not is extra.
+        (replaced("RUN mkdir -p /data", "RUN chmod 755 /srv"), [(13, "error"), (13, "warning")]),
+        (replaced("RUN mkdir -p /data", "RUN mkdir -p /data/uploads"), [(13, "error")]),
+        # The same file copied under its own name is the template's COPY.
+        (replaced("COPY requirements.txt .", "COPY requirements.txt requirements.txt"), []),
+    ],
+)
+def test_drift_is_aligned_and_said_once_when_most_of_it_drifts(tmp_path, text, expected):
+    assert template_places(tmp_path, text) == expected
+
+
+def test_most_drift_hint_names_the_fix(tmp_path):
+    make_repo(tmp_path, {"Dockerfile": COMPOSE_STYLE})
+    (finding,) = dockerfile_template.check(Project(str(tmp_path)))
+    assert "--fix" in (finding.hint or "") and "template" in finding.message

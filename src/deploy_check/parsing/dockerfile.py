@@ -154,8 +154,10 @@ def expand_env(value: str, env: dict[str, str]) -> str:
     )
 
 
-def env_values(parsed: ParsedDockerfile) -> dict[str, str]:
+def env_values(parsed: ParsedDockerfile, before: int | None = None) -> dict[str, str]:
+    """The variables the ENV lines set (only those above line `before`, when given)."""
     values: dict[str, str] = {}
     for instruction in parsed.of("ENV"):
-        values.update(env_pairs(instruction))
+        if before is None or instruction.line < before:
+            values.update(env_pairs(instruction))
     return values

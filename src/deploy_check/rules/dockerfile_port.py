@@ -51,8 +51,10 @@ def _expose(project: Project, parsed: dockerfile.ParsedDockerfile) -> Iterator[F
     exposes = parsed.of("EXPOSE")
     for instruction in exposes:
         raw = project.line(dockerfile.PATH, instruction.line)
+        # The builder expands EXPOSE $PORT from the ENV lines above it.
+        env = dockerfile.env_values(parsed, before=instruction.line)
         for port in instruction.value:
-            if port.lower() in _PORT_OK:
+            if dockerfile.expand_env(port, env).lower() in _PORT_OK:
                 continue
             yield RULE.finding(
                 f"EXPOSE {port}: Niblit sends traffic to port 5000 only",

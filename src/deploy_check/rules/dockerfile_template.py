@@ -15,6 +15,17 @@ A missing or altered template instruction is an error; an extra one is a
 warning. Whitespace, comments, line continuations and `COPY . /app` versus
 `COPY . .` (the same thing under `WORKDIR /app`) do not count as drift.
 
+The file is compared with the template as a diff (longest common subsequence),
+not line by line: one extra `RUN` early on is one extra instruction, and the
+template's lines after it still line up. An instruction counts as an altered
+template line only when it resembles one (`RUN pip install -r requirements.txt`
+for the template's pip line); otherwise it is extra and the template's line
+missing. When most of the file drifts (fewer than three of the five template
+instructions above are there as written, as in a Dockerfile made for
+docker-compose, pipenv or another base image), that is one finding on line 1:
+replace the file with the template, which `deploy-check --fix` writes. FROM,
+EXPOSE, CMD and ENV are still reported on their own lines by their rules.
+
 ## How to fix
 Use the template as it is; put setup your app needs in Python (for example,
 create folders under /data at start-up).
@@ -58,6 +69,12 @@ RULE = Rule("dockerfile-template", severity="error", doc=__doc__)
 TEMPLATE = spec.TEMPLATE_INSTRUCTIONS
 _TEMPLATE_ENV = spec.ENVIRONMENT_NAMES
 _WORKDIR_ALIASES = {".", "./", spec.APP_DIR, spec.APP_DIR + "/"}
+# Below this many of the template's instructions kept as written, the file is reported as
+# one drift ("replace it with the template"), not instruction by instruction.
+MOSTLY_KEPT = len(TEMPLATE) // 2 + 1
+# How alike (difflib's ratio) a found instruction must be to a template one to be that
+# line altered, rather than an extra instruction beside a missing template line.
+_ALTERED_RATIO = 0.6
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -74,6 +91,16 @@ def check(project: Project) -> Iterator[Finding]:
     found = list(_comparable(parsed))
     keys = [key for key, _ in found]
     matcher = difflib.SequenceMatcher(a=TEMPLATE, b=keys, autojunk=False)
+    kept = sum(block.size for block in matcher.get_matching_blocks())
+    if kept < MOSTLY_KEPT:
+        yield RULE.finding(
+            f"most of the Dockerfile drifts from the template: {kept} of its {len(TEMPLATE)} instructions "
+            "(WORKDIR, the two COPY and the two RUN lines) are there as the spec writes them",
+            Location(dockerfile.PATH, 1),
+            hint="replace the file with the spec's template (`deploy-check --fix` writes it); what your build "
+            "needs beyond it belongs in requirements.txt or in the app's start-up",
+        )
+        return
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
         if tag == "equal":
             continue
@@ -113,7 +140,10 @@ def _pair(expected: list[str], actual: list[Found]) -> tuple[list[tuple[str, Fou
     remaining = list(actual)
     for want in expected:
         keyword = want.split()[0]
-        match = next((item for item in remaining if item[0].split()[0] == keyword), None)
+        alike = [(difflib.SequenceMatcher(a=want, b=item[0], autojunk=False).ratio(), index)
+                 for index, item in enumerate(remaining) if item[0].split()[0] == keyword]
+        best = max(alike, default=None, key=lambda pair: (pair[0], -pair[1]))
+        match = remaining[best[1]] if best is not None and best[0] >= _ALTERED_RATIO else None
         if match is None:
             missing.append(want)
         else:
@@ -163,6 +193,8 @@ def canonical(instruction: dockerfile.Instruction) -> str:
         *sources, dest = instruction.value
         sources = [_strip_dot_slash(s) for s in sources]
         dest = "." if dest in _WORKDIR_ALIASES else dest
+        if len(sources) == 1 and dest == sources[0] and "/" not in dest:
+            dest = "."  # COPY requirements.txt requirements.txt: the same file in the WORKDIR
         return " ".join([cmd, *instruction.flags, *sources, dest])
     words = " ".join(instruction.value).split()
     return " ".join([cmd, *instruction.flags, *words])
