@@ -9,7 +9,8 @@ ENV PYTHONUNBUFFERED=1 \
 
 WORKDIR /action
 COPY action-requirements.txt .
-RUN pip install --no-cache-dir --no-compile -r action-requirements.txt
+# --no-deps: action-requirements.txt lists everything the action imports, pinned (see its header).
+RUN pip install --no-cache-dir --no-compile --no-deps -r action-requirements.txt
 COPY entrypoint.py .
 COPY src/deploy_check ./src/deploy_check
 

@@ -53,7 +53,45 @@ def test_annotations_match_actions_core(level):
 def test_add_mask_and_group_match_actions_core():
     cases = [{"level": "add-mask", "message": m} for m in HOSTILE] + [{"level": "group", "message": m} for m in HOSTILE]
     ours = [github.add_mask(m) for m in HOSTILE] + [github.group(m) for m in HOSTILE]
+    assert ours + [github.end_group()] == reference(cases + [{"level": "endgroup"}])
+
+
+def test_annotations_without_some_properties_match_actions_core():
+    """Unset properties are left out, as @actions/core does (actions-toolkit's core.error writes them empty)."""
+    shapes = [{}, {"title": "t"}, {"file": "a.py", "startLine": 3}, {"file": "a.py", "startLine": 3, "endLine": 7}]
+    cases = [{"level": "warning", "message": "m", "properties": props} for props in shapes]
+    names = {"startLine": "line", "endLine": "end_line"}
+    ours = [github.annotation("warning", "m", **{names.get(k, k): v for k, v in props.items()}) for props in shapes]
     assert ours == reference(cases)
+
+
+def _delimited(text: str) -> tuple[str, str]:
+    """(name, value) of one `name<<DELIMITER\nvalue\nDELIMITER\n` file command, checking its shape."""
+    name, rest = text.split("<<", 1)
+    delimiter, rest = rest.split("\n", 1)
+    assert delimiter.startswith("ghadelimiter_") and rest.endswith(f"\n{delimiter}\n")
+    return name, rest[: -len(delimiter) - 2]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_outputs_match_actions_core(tmp_path, value):
+    ours = tmp_path / "out"
+    github.set_output(str(ours), "zip-path", value)
+    [theirs] = reference([{"level": "output", "name": "zip-path", "value": value}])
+    assert _delimited(ours.read_bytes().decode()) == _delimited(theirs) == ("zip-path", value)
+
+
+def test_input_names_match_actions_core():
+    """Inputs stay read from the mapping the action is given (actions-toolkit's get_input reads only
+    os.environ): the same variable names and trimming as @actions/core's getInput."""
+    from deploy_check.action import read_input
+
+    cases = []
+    for name, value in [("fail-on", " warning \n"), ("smoke paths", "/,/health"), ("artifact-name", "x"),
+                        ("list-apps", "true")]:
+        env = {"INPUT_" + name.replace(" ", "_").upper(): value}
+        cases.append(({"level": "input", "name": name, "env": env}, read_input(env, name)))
+    assert [ours for _, ours in cases] == reference([case for case, _ in cases])
 
 
 def test_untrusted_block_stops_commands_and_neutralises():

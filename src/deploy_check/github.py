@@ -1,34 +1,31 @@
-"""GitHub Actions workflow commands and file commands, escaped as @actions/core does.
+"""GitHub Actions workflow commands and file commands, through actions-toolkit (a port of @actions/core).
 
 Everything here returns strings or writes to a path it is given: no global
-state, no reading of the environment.
+state, no reading of the environment. The toolkit formats and escapes every
+command (`actions_toolkit.command.Command`) and file-command message
+(`prepare_key_value_message`); its `core.*` functions are not called because
+they print to sys.stdout and read os.environ, and `core.error(...)` writes
+unset annotation properties as empty ones (`file=,line=`) where @actions/core
+leaves them out. What it lacks stays here: the job summary, stop-commands
+around untrusted text.
 """
 from __future__ import annotations
 
+import os
 import secrets
-import uuid
 from collections.abc import Mapping
+
+from actions_toolkit.command import Command
+from actions_toolkit.file_command import prepare_key_value_message
 
 SUMMARY_LIMIT = 1024 * 1024  # the runner refuses step summaries above 1 MiB
 
 
-def escape_data(value: object) -> str:
-    """@actions/core command.ts escapeData: % CR LF."""
-    return str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(value: object) -> str:
-    """@actions/core command.ts escapeProperty: % CR LF : ,"""
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def command(name: str, properties: Mapping[str, object | None] | None, message: object = "") -> str:
-    """`::name key=value,...::message` with properties in the given order, None skipped."""
-    line = f"::{name}"
-    props = [(k, v) for k, v in (properties or {}).items() if v is not None and v != ""]
-    if props:
-        line += " " + ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    return f"{line}::{escape_data(message)}"
+    """`::name key=value,...::message` with properties in the given order, unset ones left out
+    (as @actions/core's Command.toString skips them)."""
+    props = {key: value for key, value in (properties or {}).items() if value is not None and value != ""}
+    return str(Command(name, props, message))  # type: ignore[arg-type]
 
 
 def annotation(level: str, message: str, *, file: str | None = None, line: int | None = None,
@@ -49,7 +46,7 @@ def group(title: str) -> str:
 
 
 def end_group() -> str:
-    return "::endgroup::"
+    return command("endgroup", None)
 
 
 def neutralise(text: str) -> str:
@@ -70,24 +67,16 @@ def untrusted_block(text: str) -> str:
     return f"::stop-commands::{token}\n{neutralise(text)}\n::{token}::"
 
 
-def key_value_message(name: str, value: str) -> str:
-    """`name<<DELIM\\nvalue\\nDELIM\\n` for GITHUB_OUTPUT/GITHUB_ENV, as prepareKeyValueMessage does."""
-    delimiter = f"ghadelimiter_{uuid.uuid4()}"
-    while delimiter in name or delimiter in value:  # pragma: no cover - astronomically unlikely
-        delimiter = f"ghadelimiter_{uuid.uuid4()}"
-    return f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
-
-
 def set_output(path: str, name: str, value: object) -> None:
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(key_value_message(name, "" if value is None else str(value)))
+    """Append `name<<DELIMITER` ... to GITHUB_OUTPUT (or GITHUB_ENV, GITHUB_STATE: the same format)."""
+    message = prepare_key_value_message(name, "" if value is None else str(value))
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        handle.write(message + os.linesep)
 
 
 def append_summary(path: str, markdown: str) -> None:
     """Append to the step summary, cut so the file stays under the runner's 1 MiB."""
     try:
-        import os
-
         used = os.path.getsize(path)
     except OSError:
         used = 0
