@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import ast
+import collections
+import contextlib
 import dataclasses
 import os
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 from typing import TypeVar
 
@@ -20,6 +23,12 @@ MAX_READ_BYTES = 2 * 1024 * 1024
 # trees with recursive ast.NodeVisitors (two or three frames a level), which
 # raise RecursionError near 1,000 frames. Real code stays far below 100 levels.
 MAX_AST_DEPTH = 200
+
+# Parsed modules kept at once. The lint visits each module once (engine.lint), so a small
+# cache holds what the rules of that visit share; an AST is ten times its source, and
+# keeping every one alive made memory grow with the repository (and slowed the garbage
+# collector, which walks everything alive, on every collection).
+MAX_CACHED_MODULES = 16
 
 # The free tier's storage, the default for upload-size; the engine sets
 # `project.storage_limit` from the chosen tier.
@@ -49,6 +58,9 @@ class Project:
         self.tree = tree if tree is not None else walk(self.root)
         self._by_path: dict[str, FileEntry] = {f.path: f for f in self.tree.files}
         self._memo: dict[Any, Any] = {}
+        # path -> (parsed module, that module's memo): evicted together, least recently used first.
+        self._modules: collections.OrderedDict[str, tuple[ParsedPython, dict[Any, Any]]] = collections.OrderedDict()
+        self._scope: str | None = None
         # Bytes of storage the tier allows (set by the engine from Options).
         self.storage_limit: int = DEFAULT_STORAGE_LIMIT
 
@@ -119,11 +131,47 @@ class Project:
         return self.files_with_suffix(".py")
 
     def python(self, path: str) -> ParsedPython:
-        return self.memo(("ast", path), lambda: _parse_python(path, self.read_text(path)))
+        return self._module(path)[0]
 
-    def parsed_python(self) -> list[ParsedPython]:
-        """Every readable Python file that parsed."""
-        return [p for p in map(self.python, self.python_files()) if p.tree is not None]
+    def module_memo(self, path: str, key: Any, compute: Callable[[], T]) -> T:
+        """Like memo(), for what belongs to one parsed module (a resolver holds its AST):
+        dropped with the module when the cache evicts it."""
+        memo = self._module(path)[1]
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
+    def _module(self, path: str) -> tuple[ParsedPython, dict[Any, Any]]:
+        cached = self._modules.get(path)
+        if cached is not None:
+            self._modules.move_to_end(path)
+            return cached
+        cached = (_parse_python(path, self.read_text(path)), {})
+        self._modules[path] = cached
+        while len(self._modules) > MAX_CACHED_MODULES:
+            self._modules.popitem(last=False)
+        return cached
+
+    def python_files_in_scope(self) -> list[str]:
+        """The Python files a module rule looks at now: the one module of the lint's
+        per-module visit (see `scope`), or every Python file outside it."""
+        return [self._scope] if self._scope is not None else self.python_files()
+
+    def parsed_python(self) -> Iterator[ParsedPython]:
+        """Every readable Python file in scope that parsed, parsed on demand."""
+        for path in self.python_files_in_scope():
+            parsed = self.python(path)
+            if parsed.tree is not None:
+                yield parsed
+
+    @contextlib.contextmanager
+    def scope(self, path: str) -> Iterator[None]:
+        """Narrow the module rules' view to one module, for the lint's one visit of it."""
+        previous, self._scope = self._scope, path
+        try:
+            yield
+        finally:
+            self._scope = previous
 
     # -- caching ------------------------------------------------------------
     def memo(self, key: Any, compute: Callable[[], T]) -> T:

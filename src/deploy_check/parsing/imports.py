@@ -168,10 +168,20 @@ def local_names(project: Project) -> set[str]:
 
 def required_imports(project: Project) -> Iterator[ImportSite]:
     """Top-level absolute imports of deployed code, minus optional and type-only ones."""
-    for parsed in project.parsed_python():
-        if parsed.tree is None or not is_deployed_code(parsed.path):
-            continue
-        yield from _imports(parsed.path, parsed.tree.body, optional=False)
+    for path in project.python_files():
+        yield from module_imports(project, path)
+
+
+def module_imports(project: Project, path: str) -> tuple[ImportSite, ...]:
+    """One module's required imports: a fact kept after its AST is gone (engine.lint
+    gathers it during its one visit of the module)."""
+    def compute() -> tuple[ImportSite, ...]:
+        if not is_deployed_code(path):
+            return ()
+        tree = project.python(path).tree
+        return tuple(_imports(path, tree.body, optional=False)) if tree is not None else ()
+
+    return project.memo(("imports", path), compute)
 
 
 def _imports(path: str, body: list[ast.stmt], optional: bool) -> Iterator[ImportSite]:

@@ -381,7 +381,7 @@ def resolver(project: Project, module: ParsedPython) -> Resolver:
     """The module's resolver, built once per project and shared by the rules."""
     assert module.tree is not None
     tree = module.tree
-    return project.memo(("resolver", module.path), lambda: Resolver(tree, module.path, nodes(project, module)))
+    return project.module_memo(module.path, "resolver", lambda: Resolver(tree, module.path, nodes(project, module)))
 
 
 def mentions(project: Project, module: ParsedPython, *words: str) -> bool:

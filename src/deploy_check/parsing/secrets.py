@@ -115,23 +115,33 @@ def _find(project: Project) -> list[SecretHit]:
             continue
         plugins = [p for p in detectors.FORMAT_PLUGINS if id(p) in could_match or id(p) in detectors.UNFILTERED]
         per_line: dict[int, SecretHit] = {}
-        parsed_ok = False
-        if path.endswith(".py"):
-            parsed = project.python(path)
-            if parsed.tree is not None:
-                parsed_ok = True
-                # Test code holds fixtures (SECRET_KEY="test", login passwords), not secrets:
-                # only provider formats are looked for there.
-                nodes = () if is_test_code(path) else parsed.nodes or tuple(ast.walk(parsed.tree))
-                for hit in _python_hits(path, nodes, lines):
-                    # the leftmost literal on a line speaks for the line
-                    if hit.line not in per_line or hit.column < per_line[hit.line].column:
-                        per_line[hit.line] = hit
-        wide = not parsed_ok and _is_config(path)
+        python_hits = python_secret_hits(project, path) if path.endswith(".py") else None
+        for hit in python_hits or ():
+            # the leftmost literal on a line speaks for the line
+            if hit.line not in per_line or hit.column < per_line[hit.line].column:
+                per_line[hit.line] = hit
+        wide = python_hits is None and _is_config(path)
         for hit in detectors.detector_hits(path, plugins, lines, keyword_and_entropy=wide):
             per_line.setdefault(hit.line, hit)
         hits.extend(h for n, h in sorted(per_line.items()) if not detectors.allowlisted(path, lines, n))
     return hits
+
+
+def python_secret_hits(project: Project, path: str) -> tuple[SecretHit, ...] | None:
+    """The secrets one module's AST shows, or None when it does not parse: a fact kept after
+    the AST is gone (engine.lint gathers it during its one visit of the module)."""
+    def compute() -> tuple[SecretHit, ...] | None:
+        parsed = project.python(path)
+        if parsed.tree is None:
+            return None
+        if not scannable(project, path):
+            return ()
+        # Test code holds fixtures (SECRET_KEY="test", login passwords), not secrets:
+        # only provider formats are looked for there.
+        nodes = () if is_test_code(path) else parsed.nodes or tuple(ast.walk(parsed.tree))
+        return tuple(_python_hits(path, nodes, project.lines(path)))
+
+    return project.memo(("secrets.python", path), compute)
 
 
 def _is_config(path: str) -> bool:
