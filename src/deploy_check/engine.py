@@ -71,24 +71,17 @@ def masked_lines(project: Project) -> Callable[[str, int], str | None]:
 def lint(project: Project) -> Iterator[Finding]:
     """Every static rule's findings, unfiltered.
 
-    One visit per Python module: parsed once, every module rule run on it (`SCOPE =
-    "module"`) and the facts that rules of the whole project need gathered from it, while
-    its AST is alive; then the AST goes (Project keeps a few). The project rules run last,
-    on those facts."""
-    from deploy_check.parsing.imports import module_imports
-    from deploy_check.parsing.secrets import python_secret_hits
+    One visit per Python module first (module_visit: the module rules, `SCOPE = "module"`,
+    run on it and the facts the rest need are kept, then its AST goes), then the project
+    rules, on those facts."""
+    from deploy_check.module_visit import visit_modules
 
     module_rules = [rule for rule in rules.STATIC_RULES if getattr(rule, "SCOPE", None) == "module"]
-    project_rules = [rule for rule in rules.STATIC_RULES if rule not in module_rules]
     with collector_paused():
-        for path in project.python_files():
-            with project.scope(path):
-                for rule in module_rules:
-                    yield from rule.check(project)
-            module_imports(project, path)
-            python_secret_hits(project, path)
-        for rule in project_rules:
-            yield from rule.check(project)
+        yield from visit_modules(project, module_rules)
+        for rule in rules.STATIC_RULES:
+            if rule not in module_rules:
+                yield from rule.check(project)
 
 
 @contextlib.contextmanager

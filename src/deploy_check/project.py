@@ -174,6 +174,14 @@ class Project:
             self._scope = previous
 
     # -- caching ------------------------------------------------------------
+    def known(self, key: Any) -> bool:
+        """Has memo(key, ...) or remember(key, ...) been called?"""
+        return key in self._memo
+
+    def remember(self, key: Any, value: Any) -> None:
+        """Set what memo(key, ...) returns: a fact gathered elsewhere (a worker process)."""
+        self._memo[key] = value
+
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         if key not in self._memo:
             self._memo[key] = compute()

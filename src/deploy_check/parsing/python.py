@@ -377,6 +377,14 @@ def nodes(project: Project, module: ParsedPython) -> tuple[ast.AST, ...]:
     return module.nodes or tuple(ast.walk(module.tree))
 
 
+def nodes_of(project: Project, module: ParsedPython, *types: type[ast.AST]) -> list[ast.AST]:
+    """The module's nodes of exactly these types, in walk order: a rule that looks only at
+    calls need not run its checks on the other nine nodes in ten."""
+    wanted = frozenset(types)
+    return project.module_memo(module.path, ("nodes-of", wanted),
+                               lambda: [node for node in nodes(project, module) if node.__class__ in wanted])
+
+
 def resolver(project: Project, module: ParsedPython) -> Resolver:
     """The module's resolver, built once per project and shared by the rules."""
     assert module.tree is not None

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from collections.abc import Sequence
 
 
 from deploy_check.parsing import python
@@ -106,10 +107,9 @@ def _find(project: Project) -> list[SecretHit]:
     from deploy_check.parsing import secret_detectors as detectors
 
     paths = [entry.path for entry in project.files if scannable(project, entry.path)]
-    texts = {path: text for path in paths if (text := project.read_text(path))}
-    candidates = detectors.PREFILTER.candidates(list(texts.values()))
+    candidates = secret_candidates(project, paths)
     hits: list[SecretHit] = []
-    for path, could_match in zip(texts, candidates):
+    for path, could_match in candidates.items():
         lines = project.lines(path)
         if not lines:
             continue
@@ -127,6 +127,25 @@ def _find(project: Project) -> list[SecretHit]:
     return hits
 
 
+def secret_candidates(project: Project, paths: Sequence[str]) -> dict[str, frozenset[int]]:
+    """For each scannable, non-empty text among `paths`: the provider formats (ids of
+    detect-secrets plugins) its text could match, from one prefilter search over all of
+    them. Kept as facts: the lint's module visit finds those of the Python modules, maybe in
+    worker processes (forked, so the plugins' ids are the same there), and the scan for the
+    rest of the files searches only what is not known yet."""
+    from deploy_check.parsing import secret_detectors as detectors
+
+    unknown = [path for path in paths if not project.known(("secrets.candidates", path))]
+    texts = {path: text for path in unknown if scannable(project, path) and (text := project.read_text(path))}
+    for path in unknown:
+        project.remember(("secrets.candidates", path), None)
+    for path, could_match in zip(texts, detectors.PREFILTER.candidates(list(texts.values()))):
+        project.remember(("secrets.candidates", path), frozenset(could_match))
+    known: dict[str, frozenset[int] | None] = {path: project.memo(("secrets.candidates", path), lambda: None)
+                                               for path in paths}
+    return {path: found for path, found in known.items() if found is not None}
+
+
 def python_secret_hits(project: Project, path: str) -> tuple[SecretHit, ...] | None:
     """The secrets one module's AST shows, or None when it does not parse: a fact kept after
     the AST is gone (engine.lint gathers it during its one visit of the module)."""
@@ -138,7 +157,9 @@ def python_secret_hits(project: Project, path: str) -> tuple[SecretHit, ...] | N
             return ()
         # Test code holds fixtures (SECRET_KEY="test", login passwords), not secrets:
         # only provider formats are looked for there.
-        nodes = () if is_test_code(path) else parsed.nodes or tuple(ast.walk(parsed.tree))
+        if is_test_code(path):
+            return ()
+        nodes = python.nodes_of(project, parsed, ast.ClassDef, *_BINDING_NODES)
         return tuple(_python_hits(path, nodes, project.lines(path)))
 
     return project.memo(("secrets.python", path), compute)
@@ -153,7 +174,11 @@ def _is_config(path: str) -> bool:
 # -- Python ---------------------------------------------------------------------
 
 
-def _python_hits(path: str, nodes: tuple[ast.AST, ...], lines: list[str]) -> Iterator[SecretHit]:
+# The nodes _secret_literals looks at: the other nine in ten are skipped at once.
+_BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Call, ast.Dict, ast.BoolOp)
+
+
+def _python_hits(path: str, nodes: Sequence[ast.AST], lines: list[str]) -> Iterator[SecretHit]:
     # Inside `class TestingConfig:` (or any Test* class) a key is a fixture, too.
     in_test_class = python.inside_test_classes(nodes)
     for node in nodes:

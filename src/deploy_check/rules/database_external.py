@@ -67,7 +67,7 @@ def check(project: Project) -> Iterator[Finding]:
             continue
         resolver = python.resolver(project, module)
         seen: set[int] = set()
-        for node in python.nodes(project, module):
+        for node in python.nodes_of(project, module, ast.Constant, ast.Call):
             found = _url_literal(node) or _driver_call(node, resolver)
             line = getattr(node, "lineno", 0)
             if found is None or line in seen:

@@ -1,0 +1,76 @@
+"""The lint's one visit per module: the same findings on one core as on several, and
+memory that does not keep every module's AST."""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from deploy_check import engine
+from deploy_check import module_visit
+from deploy_check.options import Options
+from deploy_check.project import MAX_CACHED_MODULES
+from tests.conftest import EXAMPLE
+
+MODULE = '''import os
+import sqlite3
+import yaml
+
+SECRET_KEY = "hunter2-{n}-but-longer-and-random-Zq8v"
+conn = sqlite3.connect("data{n}.db")
+UPLOAD_FOLDER = "uploads/{n}"
+token = "ghp_{n:04d}abcdefghijklmnopqrstuvwxyzABCDEFGH"[:40]
+'''
+
+
+def _repo(tmp_path: pathlib.Path, modules: int) -> pathlib.Path:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    for n in range(modules):
+        package = repo / "pkg" / f"p{n // 20}"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / f"m{n}.py").write_text(MODULE.format(n=n))
+    (repo / "pkg" / "broken.py").write_text("def f(:\n")
+    return repo
+
+
+def _report(repo: pathlib.Path) -> list[dict]:
+    report = engine.check(str(repo), Options(skip_build=True, skip_smoke=True))
+    return [finding.to_dict() for finding in report.findings]
+
+
+def test_parallel_visit_finds_what_the_serial_one_does(tmp_path, monkeypatch):
+    repo = _repo(tmp_path, 60)
+    serial = _report(repo)
+    monkeypatch.setattr(module_visit, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(module_visit, "CHUNK_BYTES", 2000)
+    used: list[int] = []
+    real = module_visit._worker_count
+    monkeypatch.setattr(module_visit, "_worker_count", lambda *a: used.append(real(*a)) or used[-1])
+    parallel = _report(repo)
+    assert used and used[0] >= 2, "the parallel path did not run"
+    assert parallel == serial
+    rules = {f["rule"] for f in serial}
+    assert {"hardcoded-secret", "database-path", "upload-path", "python-syntax",
+            "import-not-in-requirements"} <= rules
+
+
+def test_a_module_rule_sees_one_module_at_a_time(tmp_path):
+    from deploy_check.project import Project
+
+    repo = _repo(tmp_path, 3)
+    project = Project(str(repo))
+    with project.scope("pkg/p0/m1.py"):
+        assert [p.path for p in project.parsed_python()] == ["pkg/p0/m1.py"]
+    assert len(list(project.parsed_python())) > 3
+
+
+@pytest.mark.parametrize("count", [MAX_CACHED_MODULES * 3])
+def test_parsed_modules_are_not_all_kept(tmp_path, count):
+    from deploy_check.project import Project
+
+    project = Project(str(_repo(tmp_path, count)))
+    list(engine.lint(project))
+    assert len(project._modules) <= MAX_CACHED_MODULES
