@@ -5,6 +5,7 @@ upper-cased, hyphens kept, spaces as `_`), so tests pass their own.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from typing import TextIO
 
 from deploy_check import engine
 from deploy_check import github
+from deploy_check import pull_request
 from deploy_check.cli import workspace_prefix
 from deploy_check.artifact import ArtifactError
 from deploy_check.artifact import Client
@@ -119,6 +121,11 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
 
     # And the values handed to the app with the env input (taken from the step's env: secrets).
     given = {value for _, value in options.smoke_env if len(value) >= 4}
+    token = read_input(environ, "github-token")
+    if token:
+        given.add(token)
+    only_changed = _bool(environ, "only-changed", False)
+    fix_suggestions = _bool(environ, "fix-suggestions", False)
     for secret in sorted(secret_values(project) | given):
         print(github.add_mask(secret), file=out)
     out.flush()
@@ -130,7 +137,10 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     finally:
         print(github.end_group(), file=out)
     context = RenderContext(source_line=report.source_line, path_prefix=prefix)
-    out.write(render("github", report, context))
+    pr = pull_request.Session(environ, token=token, app=pull_request.app_key(prefix), prefix=prefix,
+                              workspace=workspace, out=out)
+    shown = pr.shown(report.findings, only_changed)
+    out.write(render("github", dataclasses.replace(report, findings=shown), context))
 
     notes: list[str] = []
     outputs: dict[str, object] = {
@@ -168,11 +178,17 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     write_file(report_json, render("json", report, context))
     outputs["report-json"] = os.path.relpath(report_json, workspace).replace(os.sep, "/")
     outputs["passed"] = "true" if status == 0 else "false"
+    links = [(label, url) for label, url in [("Job summary", pull_request.run_url(environ)),
+                                             ("Upload zip", str(outputs["artifact-url"]))] if url]
+    pr.publish(report, context, project, passed=status == 0, shown=shown, only_changed=only_changed,
+               fix_suggestions=fix_suggestions, links=links)
+    notes.extend(pr.notes)
     if environ.get("GITHUB_OUTPUT"):
         for name, value in outputs.items():
             github.set_output(environ["GITHUB_OUTPUT"], name, value)
     if environ.get("GITHUB_STEP_SUMMARY"):
-        github.append_summary(environ["GITHUB_STEP_SUMMARY"], summary.render(report, context, notes=notes))
+        github.append_summary(environ["GITHUB_STEP_SUMMARY"],
+                              summary.render(report, context, notes=notes) + "".join(pr.extra_summary))
     return status
 
 
