@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
+from deploy_check import spec
 from deploy_check.finding import Finding
-from deploy_check.options import TIERS
 from deploy_check.rest import Rest
 from deploy_check.rest import RestError
 from deploy_check.rest import as_object
@@ -81,7 +81,7 @@ def finding_key(finding: Finding, source_line: SourceLine | None) -> str:
 
 def figures_of(report: Report) -> dict[str, float | None]:
     build, smoke, package = report.build, report.smoke, report.package
-    limit = smoke.get("memory_limit_bytes") or TIERS.get(report.tier, TIERS["free"])["memory_bytes"]
+    limit = smoke.get("memory_limit_bytes") or spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes
     return {
         "build_seconds": build.get("seconds") if build.get("status") == "ok" else None,
         "image_size_bytes": build.get("image_size_bytes") if build.get("status") == "ok" else None,
