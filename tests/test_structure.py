@@ -23,10 +23,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("parsing", ("parsing", "parsing.*")),
     ("rules", ("rules", "rules.*")),
     ("run settings and results", ("options", "result")),
-    ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "package", "artifact", "fixing", "fixing.*")),
+    ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "package", "artifact", "fixing", "fixing.*",
+                                "rest", "changed_lines", "baseline")),
     ("engine", ("engine", "apps")),
     ("report", ("report", "report.*")),
-    ("cli and action", ("cli", "action", "launcher", "docs", "__main__")),
+    ("cli and action", ("cli", "action", "pull_request", "launcher", "docs", "__main__")),
 )
 
 
