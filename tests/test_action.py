@@ -83,7 +83,7 @@ def test_sarif_file_input(tmp_path):
 @pytest.mark.parametrize("inputs", [{"tier": "gold"}, {"fail-on": "x"}, {"timeout": "soon"}, {"ignore": "nope"},
                                     {"artifact-name": "a/b"}, {"retention-days": "500"}, {"path": "../.."},
                                     {"skip-build": "maybe"}, {"env": "DATABASE_PATH=/tmp/x.db"},
-                                    {"env": "UNSET_IN_THIS_STEP"}])
+                                    {"env": "UNSET_IN_THIS_STEP"}, {"build-dockerfile": "mine"}])
 def test_bad_inputs_are_one_error_and_exit_2(tmp_path, inputs):
     status, log, *_ = run(tmp_path, EXAMPLE, **inputs)
     assert status == 2

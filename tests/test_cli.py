@@ -32,6 +32,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         ["--env", "PORT=8080"],
         ["--env", "NOT_SET_ANYWHERE_HERE"],
         ["--env", "bad name=1"],
+        ["--build-dockerfile", "mine"],
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args):

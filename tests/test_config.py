@@ -39,6 +39,7 @@ def test_pyproject_without_table_is_no_config(tmp_path):
         'smoke-paths = ["health"]',
         "timeout = -1",
         'fail-on = "sometimes"',
+        'build-dockerfile = "mine"',
         'colour = "red"',
         "not toml at all [",
     ],
@@ -68,3 +69,10 @@ def test_route_probing_settings(tmp_path):
 def test_bad_route_settings_are_usage_errors(tmp_path, text):
     with pytest.raises(UsageError):
         load_config(_project(tmp_path, {".deploy-check.toml": text}))
+
+
+def test_build_dockerfile_from_config_unless_given(tmp_path):
+    config = load_config(_project(tmp_path, {".deploy-check.toml": 'build-dockerfile = "repository"\n'}))
+    assert Options().with_config(config).build_dockerfile == "repository"
+    given = Options(build_dockerfile="template", explicit=frozenset({"build_dockerfile"}))
+    assert given.with_config(config).build_dockerfile == "template"

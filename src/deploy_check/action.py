@@ -65,6 +65,7 @@ def options_from_inputs(environ: Mapping[str, str]) -> Options:
         smoke_paths=paths or None,
         timeout=read_input(environ, "timeout") or None,
         fail_on=read_input(environ, "fail-on") or None,
+        build_dockerfile=read_input(environ, "build-dockerfile") or None,
         ignore=_split(read_input(environ, "ignore")),
         env=[line.strip() for line in read_input(environ, "env").splitlines()
              if line.strip() and not line.strip().startswith("#")],

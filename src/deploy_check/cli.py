@@ -15,6 +15,7 @@ from deploy_check import rules
 from deploy_check import spec
 from deploy_check.errors import Interrupted
 from deploy_check.errors import UsageError
+from deploy_check.options import BUILD_DOCKERFILE
 from deploy_check.options import FAIL_ON
 from deploy_check.options import Options
 from deploy_check.options import from_settings
@@ -64,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--probe-routes", action=argparse.BooleanOptionalAction, default=None,
         help="also probe every parameterless GET route the app declares (default on; probe-routes in the config)",
     )
+    parser.add_argument(
+        "--build-dockerfile", choices=BUILD_DOCKERFILE,
+        help="what the build and smoke test run: auto (default; the spec's template when your Dockerfile "
+        "drifts from it, on a copy of the tree as --fix would leave it), repository or template",
+    )
     parser.add_argument("--keep-image", action="store_true", help="keep the built image")
     parser.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
     parser.add_argument("--diff", action="store_true",
@@ -89,6 +95,7 @@ def options_from_args(args: argparse.Namespace) -> Options:
         smoke_paths=_split(args.smoke_path) if args.smoke_path else None,
         timeout=args.timeout,
         fail_on=args.fail_on,
+        build_dockerfile=args.build_dockerfile,
         ignore=_split(args.ignore),
         env=args.env,
         probe_routes=args.probe_routes,

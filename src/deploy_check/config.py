@@ -9,7 +9,8 @@ from deploy_check.errors import UsageError
 from deploy_check.project import Project
 
 CONFIG_FILES = (".deploy-check.toml", "pyproject.toml")
-KNOWN_KEYS = frozenset({"ignore", "tier", "smoke-paths", "timeout", "fail-on", "probe-routes", "skip-routes"})
+KNOWN_KEYS = frozenset({"ignore", "tier", "smoke-paths", "timeout", "fail-on", "probe-routes", "skip-routes",
+                        "build-dockerfile"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Config:
     fail_on: str | None = None
     probe_routes: bool | None = None
     skip_routes: tuple[str, ...] = ()
+    build_dockerfile: str | None = None
 
 
 def load_config(project: Project) -> Config:
@@ -62,6 +64,8 @@ def parse_table(source: str, table: dict[str, object]) -> Config:
         fail_on=_choice(source, "fail-on", table.get("fail-on"), ("error", "warning", "never")),
         probe_routes=_flag(source, "probe-routes", table.get("probe-routes")),
         skip_routes=tuple(_strings(source, "skip-routes", table.get("skip-routes", []))),
+        build_dockerfile=_choice(source, "build-dockerfile", table.get("build-dockerfile"),
+                                 ("auto", "repository", "template")),
     )
 
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from deploy_check import rules
 from deploy_check.config import load_config
@@ -20,6 +21,9 @@ from deploy_check.options import Options
 from deploy_check.options import fails
 from deploy_check.project import Project
 from deploy_check.result import Report
+
+if TYPE_CHECKING:
+    from deploy_check.runtime.source import BuildSource
 
 
 def open_project(path: str) -> Project:
@@ -139,18 +143,11 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
         path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project),
         fixed=fixed, unsafe_fixes=options.unsafe_fixes,
     )
-    runtime = None
-    if not options.skip_build and not _build_blocked(project):
-        from deploy_check.runtime import Runtime
-
-        runtime = Runtime(project, options, report, docker_client)
-    with runtime or contextlib.nullcontext():
-        if runtime is not None:
-            runtime.start()  # the engine builds while the lint runs
+    if options.skip_build:
         findings = list(lint(project))
-        remember_secret_spans(project, findings)
-        if runtime is not None:
-            findings.extend(runtime.finish())
+    else:
+        findings = _lint_and_run(project, options, report, docker_client)
+    remember_secret_spans(project, findings)
     if options.zip_path:
         from deploy_check.package import package_stage
 
@@ -159,14 +156,36 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     return report
 
 
-def _build_blocked(project: Project) -> bool:
-    """Without a Dockerfile or requirements.txt the image cannot be built at all: building
-    would only repeat those two rules' findings."""
-    from deploy_check.rules import dockerfile_missing
-    from deploy_check.rules import requirements_missing
+def _lint_and_run(project: Project, options: Options, report: Report, docker_client: object) -> list[Finding]:
+    """The lint and the build and smoke test. The repository's own Dockerfile builds while the
+    lint runs; the spec's template builds after it, on the tree as --fix would leave it."""
+    from deploy_check.runtime import source
 
-    return any(f.severity.value == "error" for rule in (dockerfile_missing, requirements_missing)
-               for f in rule.check(project))
+    if source.choose(project, options.build_dockerfile) == source.REPOSITORY:
+        return _run(project, options, report, docker_client, source.repository(project), lambda: list(lint(project)))
+    findings = list(lint(project))
+    reported = finish(project, findings, options)
+
+    def findings_of(view: Project) -> list[Finding]:  # the first pass has them already
+        return reported if view is project else finish(view, lint(view), options)
+
+    fixes = fix_passes(project, findings_of, options.unsafe_fixes)
+    with source.template(project, fixes, reported) as built:
+        return findings + _run(project, options, report, docker_client, built, list)
+
+
+def _run(project: Project, options: Options, report: Report, docker_client: object, built: BuildSource,
+         meanwhile: Callable[[], list[Finding]]) -> list[Finding]:
+    """Build and smoke-test `built`, with `meanwhile` run while the engine builds; the findings of both."""
+    if built.blocked:
+        report.build = {**report.build, **built.stage()}
+        return meanwhile()
+    from deploy_check.runtime import Runtime
+
+    with Runtime(project, options, report, docker_client, built) as runtime:
+        runtime.start()
+        found = meanwhile()
+        return found + runtime.finish()
 
 
 def finish(project: Project, findings: Iterable[Finding], options: Options) -> list[Finding]:

@@ -12,6 +12,9 @@ from deploy_check.config import Config
 from deploy_check.finding import Severity
 
 FAIL_ON = ("error", "warning", "never")
+# What the build and smoke test run: the spec's template when the repository's Dockerfile
+# drifts (auto), the repository's own Dockerfile, or the template always.
+BUILD_DOCKERFILE = ("auto", "repository", "template")
 
 
 @dataclasses.dataclass
@@ -22,7 +25,8 @@ class Options:
     smoke_paths: tuple[str, ...] = ("/",)
     timeout: float = 60.0
     fail_on: str = "error"
-    # Which of tier/smoke_paths/timeout/fail_on were given explicitly (CLI or
+    build_dockerfile: str = "auto"
+    # Which of tier/smoke_paths/timeout/fail_on/build_dockerfile were given explicitly (CLI or
     # action input): those win over the repository's config file.
     explicit: frozenset[str] = frozenset()
     ignore: frozenset[str] = frozenset()
@@ -47,7 +51,7 @@ class Options:
         """These options, with the repository's config filling what was not given."""
         changes: dict[str, object] = {"ignore": self.ignore | config.ignore,
                                       "skip_routes": self.skip_routes + config.skip_routes}
-        for name in ("tier", "smoke_paths", "timeout", "fail_on", "probe_routes"):
+        for name in ("tier", "smoke_paths", "timeout", "fail_on", "probe_routes", "build_dockerfile"):
             value = getattr(config, name)
             if value is not None and name not in self.explicit:
                 changes[name] = value
@@ -80,6 +84,7 @@ def from_settings(
     smoke_paths: list[str] | None = None,
     timeout: str | float | None = None,
     fail_on: str | None = None,
+    build_dockerfile: str | None = None,
     ignore: list[str] | None = None,
     env: list[str] | None = None,
     probe_routes: bool | None = None,
@@ -116,6 +121,11 @@ def from_settings(
         if fail_on not in FAIL_ON:
             raise UsageError(f"{label('fail-on')}: expected error, warning or never, got {fail_on!r}")
         values["fail_on"] = fail_on
+    if build_dockerfile:
+        if build_dockerfile not in BUILD_DOCKERFILE:
+            raise UsageError(f"{label('build-dockerfile')}: expected auto, repository or template, "
+                             f"got {build_dockerfile!r}")
+        values["build_dockerfile"] = build_dockerfile
     unknown = sorted(i for i in ignore or [] if rules.get(i) is None)
     if unknown:
         raise UsageError(f"{label('ignore')}: unknown rule id {unknown[0]!r} (see deploy-check --list-rules)")

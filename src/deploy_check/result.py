@@ -12,7 +12,7 @@ from deploy_check.finding import Severity
 
 
 def _skipped_build() -> dict[str, Any]:
-    return {"status": "skipped", "seconds": None, "image_size_bytes": None}
+    return {"status": "skipped", "seconds": None, "image_size_bytes": None, "dockerfile": None, "fixed_tree": False}
 
 
 def _skipped_smoke() -> dict[str, Any]:
@@ -51,6 +51,12 @@ class Report:
     def fixable(self, finding: Finding) -> bool:
         """Would --fix (with this run's --unsafe-fixes) apply this finding's fix?"""
         return finding.fix is not None and (finding.fix.safe or self.unsafe_fixes)
+
+    @property
+    def build_notes(self) -> list[str]:
+        """What every format says about the build besides its figures: which Dockerfile was
+        smoke-tested and why, or why nothing could be built."""
+        return [str(self.build[key]) for key in ("note", "reason") if self.build.get(key)]
 
     @property
     def counts(self) -> dict[str, int]:

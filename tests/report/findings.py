@@ -31,7 +31,10 @@ def sample_report() -> Report:
         Finding("smoke-cold-start", Severity.NOTICE, "first answer after 2.0 s"),
     ]
     report = Report(path="app", findings=sorted(findings, key=Finding.sort_key), tier="free")
-    report.build = {"status": "failed", "seconds": 12.34, "image_size_bytes": 150 * 1024 * 1024}
+    report.build = {"status": "failed", "seconds": 12.34, "image_size_bytes": 150 * 1024 * 1024,
+                    "dockerfile": "template", "fixed_tree": True,
+                    "note": "smoke-tested with the spec's template, because your Dockerfile differs: "
+                    "this is what Niblit runs once it is fixed"}
     report.smoke = {"status": "ok", "cold_start_seconds": 1.2, "peak_memory_bytes": 47 * 1024 * 1024,
                     "restart": "ok"}
     report.package = {"status": "ok", "path": "out/app.zip", "bytes": 12345, "files": 7, "sha256": "ab" * 32,

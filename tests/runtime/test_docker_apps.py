@@ -53,7 +53,7 @@ def test_example_builds_boots_and_passes(docker_client):
         ("writes-app", {}, [("smoke-ephemeral-write", None, None)]),
         ("create-table-twice", {}, [("smoke-restart", "app.py", 8)]),
         ("bad-requirement", {}, [("build-failed", "requirements.txt", 3)]),
-        ("bad-run", {}, [("build-failed", "Dockerfile", 14)]),
+        ("bad-run", {"build_dockerfile": "repository"}, [("build-failed", "Dockerfile", 14)]),
         ("slow-boot", {"timeout": 60}, [("smoke-cold-start", None, None)]),
     ],
 )
@@ -71,7 +71,8 @@ def test_workers_dying_at_start_up_end_the_wait_with_the_reason(docker_client):
 
 
 def test_an_app_on_the_containers_loopback_only_is_found_at_once(docker_client):
-    report = check(str(APPS / "loopback-only"), Options(timeout=300), docker_client=docker_client)
+    report = check(str(APPS / "loopback-only"), Options(timeout=300, build_dockerfile="repository"),
+                   docker_client=docker_client)
     (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
     assert "listens only on http://127.0.0.1:5000" in boot.message
     assert leftovers(docker_client) == []

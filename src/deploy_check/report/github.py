@@ -79,6 +79,8 @@ def render(report: Report, context: RenderContext) -> str:
             lines.append(github.group(f"{finding.rule}: log"))
             lines.append(github.untrusted_block(finding.log))
             lines.append(github.end_group())
+    for note in report.build_notes:
+        lines.append(github.command("notice", {"title": "deploy-check build"}, note))
     lines.append(github.neutralise(summary_line(report)))
     if dropped:
         lines.append(github.command("notice", {"title": "deploy-check"}, dropped_note(dropped)))

@@ -42,6 +42,14 @@ def render(report: Report, context: RenderContext) -> str:
         "results": [_result(f, index, context) for f in report.findings],
         "columnKind": "unicodeCodePoints",
     }
+    if report.build_notes:
+        # Which Dockerfile the runtime findings come from: a run-level fact, not a result.
+        run["invocations"] = [{
+            "executionSuccessful": True,
+            "toolExecutionNotifications": [{"level": "note", "message": {"text": note}}
+                                           for note in report.build_notes],
+        }]
+        run["properties"] = {"build": {key: report.build.get(key) for key in ("dockerfile", "fixed_tree")}}
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

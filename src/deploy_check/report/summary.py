@@ -69,7 +69,10 @@ def _figures(report: Report) -> list[str]:
         rows.append(f"| Build | {build['status']}" + (f", {seconds:.1f} s" if seconds is not None else "")
                     + (f", image {size / MIB:.0f} MiB" if size else "") + " |")
     else:
-        rows.append("| Build | skipped |")
+        reason = build.get("reason")
+        rows.append(f"| Build | skipped: {cell(reason)} |" if reason else "| Build | skipped |")
+    if build.get("note"):
+        rows.append(f"| Dockerfile | {cell(build['note'])} |")
     if smoke.get("status") != "skipped":
         cold = smoke.get("cold_start_seconds")
         peak = smoke.get("peak_memory_bytes")

@@ -96,6 +96,8 @@ def _stages(report: Report) -> list[str]:
         size = build.get("image_size_bytes")
         out.append(f"build:   {build['status']}" + (f" in {build['seconds']:.1f} s" if build.get("seconds") is not None else "")
                    + (f", image {size / MIB:.0f} MiB" if size else ""))
+    for note in report.build_notes:
+        out.append(("         " if build.get("status") != "skipped" else "build:   skipped: ") + printable(note))
     if smoke.get("status") != "skipped":
         parts = [f"smoke:   {smoke['status']}"]
         if smoke.get("cold_start_seconds") is not None:

@@ -27,6 +27,9 @@ from deploy_check.runtime.network import placement
 from deploy_check.runtime.resources import Resources
 from deploy_check.runtime.resources import new_run_id
 from deploy_check.runtime.resources import signals_held
+from deploy_check.runtime.source import REPOSITORY
+from deploy_check.runtime.source import TEMPLATE
+from deploy_check.runtime.source import BuildSource
 
 
 
@@ -36,8 +39,10 @@ class Runtime:
     returns the findings. Leaving the `with` block cancels an unfinished build and removes
     everything the run created, on every path."""
 
-    def __init__(self, project: Project, options: Options, report: Report, docker_client: Any = None) -> None:
+    def __init__(self, project: Project, options: Options, report: Report, docker_client: Any = None,
+                 source: BuildSource | None = None) -> None:
         self.project, self.options, self.report = project, options, report
+        self.source = source or BuildSource(REPOSITORY, project.root)
         self.client = connect(docker_client)
         self.resources = Resources(self.client, new_run_id())
         self._build: PendingBuild | None = None
@@ -52,23 +57,25 @@ class Runtime:
 
     def start(self) -> None:
         with _engine_errors():
-            self._build = PendingBuild(self.client, self.project.root, self.resources)
+            self._build = PendingBuild(self.client, self.source.context, self.resources, self.source.dockerfile_path)
 
     def finish(self) -> list[Finding]:
         """Build (and unless skip_smoke, run) the image; fill report.build/report.smoke."""
         with _engine_errors():
-            return self._finish()
+            return self.source.original(self._finish())
 
     def _finish(self) -> list[Finding]:
         if self._build is None:
             self.start()
         assert self._build is not None
-        project, options, report, resources = self.project, self.options, self.report, self.resources
+        options, report, resources = self.options, self.report, self.resources
+        # Findings are placed in the tree that was built (a fixed copy, perhaps), then mapped back.
+        project = Project(self.source.context) if self.source.fixed_tree else self.project
         result = self._build.finish(options.progress)  # type: ignore[arg-type]
         report.build = {"status": "ok" if result.ok else "failed", "seconds": result.seconds,
-                        "image_size_bytes": result.image_size}
+                        "image_size_bytes": result.image_size, **self.source.stage()}
         if not result.ok:
-            return [verdicts.build_failure(project, result)]
+            return [verdicts.build_failure(project, result, template=self.source.dockerfile == TEMPLATE)]
         if options.keep_image:
             resources.images.remove(self._build.tag)
         if options.skip_smoke:

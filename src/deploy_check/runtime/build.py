@@ -1,4 +1,5 @@
-"""Building the repository's image with the engine, the repository as context.
+"""Building the image with the engine: the repository (or its fixed copy) as context, and its
+Dockerfile or one from outside the context (the spec's template).
 
 A build is started (the context sent, the engine at work) before it is waited for,
 so that the lint runs while the engine builds.
@@ -35,7 +36,7 @@ def _engine_error(error: BaseException) -> bool:
 class PendingBuild:
     """A build the engine is running: `finish()` streams it to the end, `cancel()` hangs up."""
 
-    def __init__(self, client: Any, root: str, resources: Resources) -> None:
+    def __init__(self, client: Any, root: str, resources: Resources, dockerfile: str = "Dockerfile") -> None:
         self.client = client
         self.resources = resources
         self.tag = f"deploy-check-{resources.run_id}:build"
@@ -54,7 +55,7 @@ class PendingBuild:
         client.api.hooks["response"].append(remember)
         try:
             self._stream = client.api.build(path=root, tag=self.tag, rm=True, forcerm=True, decode=True,
-                                            pull=False, labels=resources.labels, dockerfile="Dockerfile")
+                                            pull=False, labels=resources.labels, dockerfile=dockerfile)
         except BaseException as error:
             if not _engine_error(error):
                 self.cancel()

@@ -26,12 +26,15 @@ from deploy_check.runtime import buildlog
 from deploy_check.runtime import smoke
 from deploy_check.runtime import tracebacks
 from deploy_check.runtime.build import BuildResult
+from deploy_check.spec import DOCKERFILE as DOCKERFILE_TEMPLATE
 
 COLD_START_LIMIT = 10.0
 _WORKER_KILLED = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL|Perhaps out of memory", re.IGNORECASE)
 
 
-def build_failure(project: Project, result: BuildResult) -> Finding:
+def build_failure(project: Project, result: BuildResult, *, template: bool = False) -> Finding:
+    """build-failed, on the requirements.txt line pip could not install, else on the failing
+    Dockerfile instruction (of the spec's template when that was built: not a line of yours)."""
     log = buildlog.relevant_tail(result.log_lines)
     clash = buildlog.conflict(result.log_lines)
     parsed = requirements.parse(project) if clash else None
@@ -54,13 +57,14 @@ def build_failure(project: Project, result: BuildResult) -> Finding:
                 where, hint="check the name and version on PyPI, and that it has a wheel for Linux/Python 3.12",
                 log=log)
     step = buildlog.failed_step(result.log_lines)
-    parsed_dockerfile = dockerfile.parse(project)
-    where = Location(dockerfile.PATH)
+    parsed_dockerfile = dockerfile.parse_text(DOCKERFILE_TEMPLATE) if template else dockerfile.parse(project)
+    where = Location(None if template else dockerfile.PATH)
     instruction_text = ""
     if step and parsed_dockerfile and 0 < step <= len(parsed_dockerfile.instructions):
         instruction = parsed_dockerfile.instructions[step - 1]
-        where = instruction.location()
-        instruction_text = f" at `{instruction.original[:80]}`"
+        where = where if template else instruction.location()
+        whose = "the template's " if template else ""
+        instruction_text = f" at {whose}`{instruction.original[:80]}`"
     reason = " ".join((result.error or "docker build failed").split())[:300]
     return build_failed.RULE.finding(f"docker build failed{instruction_text}: {reason}", where,
                                      hint="run `docker build .` locally to see the whole log", log=log)
