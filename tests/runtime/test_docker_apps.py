@@ -74,7 +74,8 @@ def test_an_app_on_the_containers_loopback_only_is_found_at_once(docker_client):
     report = check(str(APPS / "loopback-only"), Options(timeout=300, build_dockerfile="repository"),
                    docker_client=docker_client)
     (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
-    assert "listens only on http://127.0.0.1:5000" in boot.message
+    assert "listens on 127.0.0.1:5000 (the container's own loopback" in boot.message
+    assert (boot.path, boot.line) == ("app.py", 12)  # app.run(port=5000): its host is the default 127.0.0.1
     assert leftovers(docker_client) == []
 
 

@@ -31,3 +31,19 @@ def test_no_probe_routes_probes_the_smoke_paths_only(docker_client):
     assert [entry["path"] for entry in report.smoke["routes"]] == ["/"]
     assert "route_discovery" not in report.smoke
     assert leftovers(docker_client) == []
+
+
+@pytest.mark.parametrize(
+    "app, expected, bound",
+    [
+        ("bound-8000", ("app.py", 12), "127.0.0.1:8000"),     # app.run(host="127.0.0.1", port=8000)
+        ("gunicorn-8000", ("Dockerfile", 23), "0.0.0.0:8000"),  # gunicorn --bind 0.0.0.0:8000
+    ],
+)
+def test_what_the_app_bound_is_read_from_its_sockets(docker_client, app, expected, bound):
+    # A timeout it never reaches: the log says where it listens, the sockets say exactly.
+    report = check(str(APPS / app), Options(timeout=300), docker_client=docker_client)
+    (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
+    assert (boot.path, boot.line) == expected
+    assert f"listens on {bound} (" in boot.message and "0.0.0.0:5000" in boot.message
+    assert leftovers(docker_client) == []

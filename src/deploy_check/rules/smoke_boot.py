@@ -11,8 +11,14 @@ It does not wait out `--timeout` when the log already tells: gunicorn's
 workers dying over and over at start-up (the master respawns them and the
 container lives on, answering nothing), or a server listening only on the
 container's own 127.0.0.1 (Flask's `app.run()` default), which nothing
-outside the container can reach. The latter is reported even where
-deploy-check, sharing the app's network inside a runner, got an answer.
+outside the container can reach, or on another port than 5000. The latter is
+reported even where deploy-check, sharing the app's network inside a runner, got an
+answer.
+
+When the app never answers, its listening sockets (`/proc/net/tcp*` inside the
+container) say exactly what it bound (`127.0.0.1:8000`) against what Niblit
+connects to (`0.0.0.0:5000`); the finding sits on the Dockerfile's CMD when a
+server command there binds, else on the `app.run(...)` line of app.py.
 
 A container that cannot even start because of what the image holds is
 this rule too, placed where the fix goes: gunicorn missing from the image

@@ -18,6 +18,7 @@ from deploy_check.rules import smoke_boot
 from deploy_check.rules import smoke_restart
 from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
+from deploy_check.runtime import sockets
 from deploy_check.runtime import verdicts
 from deploy_check.runtime.build import BuildResult
 from deploy_check.runtime.build import PendingBuild
@@ -123,6 +124,9 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     inspected = inspection.result(options.timeout)
+    listening = None
+    if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?
+        listening = sockets.wrong_bind(project, sockets.read(container), run.elsewhere)
     probed = _probe_routes(project, options, run, container, inspected) if options.probe_routes else None
     # Memory last, so the peak covers as much of the run as possible, but before the restart
     # check stops the container (which ends its cgroup).
@@ -141,7 +145,7 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
                                                 limit, cpus, first_ok)
             writes = diffed.result()
     cold = round(run.first_answer - run.started, 1) if run.first_answer is not None else None
-    findings.extend(verdicts.boot_and_http(project, options, run))
+    findings.extend(verdicts.boot_and_http(project, options, run) if listening is None else [listening])
     findings.extend(verdicts.memory(run, peak, ooms, limit, options.tier))
     findings.extend(verdicts.cold_start(cold))
     if probed is not None:

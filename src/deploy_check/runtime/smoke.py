@@ -41,6 +41,8 @@ class Run:
     crash_loop: int = 0
     # The app listens on the container's 127.0.0.1 only (from its log), which Niblit cannot reach.
     loopback: str = ""
+    # The app said it listens on another port than 5000 (from its log, twice a second apart).
+    elsewhere: str = ""
 
 
 class StartFailed(Exception):
@@ -227,6 +229,9 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
                 break
             run.loopback = tracebacks.loopback_only(log)
             if run.loopback:
+                break
+            elsewhere, run.elsewhere = run.elsewhere, tracebacks.listening_elsewhere(log)
+            if run.elsewhere and run.elsewhere == elsewhere:
                 break
         time.sleep(POLL_SECONDS)
     if first not in run.answers and last is not None:

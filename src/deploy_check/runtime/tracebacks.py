@@ -102,5 +102,18 @@ def loopback_only(log: str) -> str:
     return found.group(1) if found else ""
 
 
+_ANNOUNCED = re.compile(r"(?:Running on|Listening at:) http://(\[[0-9a-f:.]+\]|[\w.-]+):(\d+)")
+
+
+def listening_elsewhere(log: str) -> str:
+    """Where the server said it listens (`127.0.0.1:8000`), when it named no address at port
+    5000; else ""."""
+    found = _ANNOUNCED.findall(log)
+    if not found or any(int(port) == spec.PORT for _, port in found):
+        return ""
+    host, port = found[0]
+    return f"{host}:{port}"
+
+
 def tail(log: str, lines: int = 20) -> str:
     return "\n".join(log.splitlines()[-lines:])
