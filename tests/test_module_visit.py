@@ -74,3 +74,19 @@ def test_parsed_modules_are_not_all_kept(tmp_path, count):
     project = Project(str(_repo(tmp_path, count)))
     list(engine.lint(project))
     assert len(project._modules) <= MAX_CACHED_MODULES
+
+
+def test_the_lint_parses_each_module_once(tmp_path, monkeypatch):
+    """A rule that walks every module from `check(project)` parses them all a second time
+    (and keeps memory growing): its per-module part belongs in `check_module(project)`."""
+    import collections
+
+    from deploy_check import project as project_module
+
+    parses: collections.Counter[str] = collections.Counter()
+    real = project_module._parse_python
+    monkeypatch.setattr(project_module, "_parse_python", lambda path, source: parses.update([path]) or real(path, source))
+    repo = _repo(tmp_path, MAX_CACHED_MODULES * 3)
+    engine.check(str(repo), Options(skip_build=True, skip_smoke=True))
+    again = sorted(path for path, count in parses.items() if count > 1 and "/" in path)
+    assert again == [], f"parsed more than once (a rule's check() walks every module?): {again[:5]}"

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("run settings and results", ("options", "result")),
     ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "package", "artifact", "fixing", "fixing.*",
                                 "rest", "changed_lines", "baseline")),
-    ("engine", ("engine", "apps")),
+    ("engine", ("engine", "module_visit", "apps")),
     ("report", ("report", "report.*")),
     ("cli and action", ("cli", "action", "pull_request", "launcher", "docs", "__main__")),
 )

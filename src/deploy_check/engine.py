@@ -75,16 +75,16 @@ def masked_lines(project: Project) -> Callable[[str, int], str | None]:
 def lint(project: Project) -> Iterator[Finding]:
     """Every static rule's findings, unfiltered.
 
-    One visit per Python module first (module_visit: the module rules, `SCOPE = "module"`,
-    run on it and the facts the rest need are kept, then its AST goes), then the project
-    rules, on those facts."""
+    One visit per Python module first (module_visit: each rule's `check_module` runs on
+    the project narrowed to that module, and the facts the rest need are kept, then its AST
+    goes), then each rule's `check`, on the whole project and those facts."""
     from deploy_check.module_visit import visit_modules
 
-    module_rules = [rule for rule in rules.STATIC_RULES if getattr(rule, "SCOPE", None) == "module"]
+    module_rules = [rule for rule in rules.STATIC_RULES if hasattr(rule, "check_module")]
     with collector_paused():
         yield from visit_modules(project, module_rules)
         for rule in rules.STATIC_RULES:
-            if rule not in module_rules:
+            if hasattr(rule, "check"):
                 yield from rule.check(project)
 
 

@@ -1,7 +1,6 @@
 """The lint's one visit of each Python module, on one core or on all of them.
 
-Each module is read, parsed and walked once: every module rule (`SCOPE = "module"`) runs
-on it, and the facts the project rules need later (its required imports, the secrets its
+Each module is read, parsed and walked once: every rule's `check_module` runs on it, and the facts the project rules need later (its required imports, the secrets its
 AST shows) are kept, while the AST itself is dropped. Above a size where a pool pays for
 its start-up, modules are spread over worker processes, as ruff and `flake8 -j` do; the
 findings are the same as the serial visit's (the engine sorts them), and so are the facts.
@@ -69,7 +68,7 @@ def _visit(project: Project, rules: Sequence[ModuleType], paths: Sequence[str]) 
     for path in paths:
         with project.scope(path):
             for rule in rules:
-                findings.extend(rule.check(project))
+                findings.extend(rule.check_module(project))
         for name, fact in FACTS.items():
             facts[(name, path)] = fact(project, path)
     # The secret scan's prefilter, on the same texts, while they are at hand.

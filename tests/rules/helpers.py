@@ -4,6 +4,7 @@ from __future__ import annotations
 import pathlib
 from types import ModuleType
 
+from deploy_check import rules
 from deploy_check.project import Project
 
 
@@ -22,6 +23,6 @@ def places(module: ModuleType, root: pathlib.Path) -> list[tuple[str, str | None
     """(rule id, path, line) of every finding the rule's check yields, sorted."""
     project = Project(str(root))
     return sorted(
-        ((f.rule, f.path, f.line) for f in module.check(project)),
+        ((f.rule, f.path, f.line) for f in rules.run(module, project)),
         key=lambda t: (t[1] or "", t[2] or 0, t[0]),
     )

@@ -190,7 +190,7 @@ def test_database_path(tmp_path, source, expected):
 
 def test_database_path_from_an_unset_variable_is_a_warning_naming_it(tmp_path):
     make_repo(tmp_path, {"app.py": "import os\nSQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL', 'sqlite:///app.db')\n"})
-    (finding,) = list(database_path.check(Project(str(tmp_path))))
+    (finding,) = list(database_path.check_module(Project(str(tmp_path))))
     assert finding.severity.value == "warning" and "unless DATABASE_URL is set" in finding.message
     assert "/app/instance/app.db" in finding.message
 
@@ -221,7 +221,7 @@ def test_database_external_never_repeats_credentials(tmp_path):
     make_repo(tmp_path, {"app.py": "URI = 'postgresql://admin:hunter2@db/x'\n"})
     from deploy_check.project import Project
 
-    finding = next(database_external.check(Project(str(tmp_path))))
+    finding = next(database_external.check_module(Project(str(tmp_path))))
     assert "hunter2" not in finding.message and "admin" not in finding.message
 
 

@@ -1,12 +1,16 @@
 """The rule registry: explicit and sorted, no directory scanning.
 
-STATIC_RULES run on the files alone (`check(project) -> Iterator[Finding]`);
+STATIC_RULES run on the files alone: `check_module(project) -> Iterator[Finding]` once per
+Python module, in the lint's one visit of it (the project narrowed to that module: see
+engine.lint), and/or `check(project) -> Iterator[Finding]` once, on the whole project;
 RUNTIME_RULES are produced by the build, smoke and package stages and are
 listed here for their documentation, SARIF entries and --explain.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from deploy_check.rules import app_instance
 from deploy_check.rules import app_missing
@@ -44,6 +48,10 @@ from deploy_check.rules import smoke_memory
 from deploy_check.rules import smoke_restart
 from deploy_check.rules import upload_path
 from deploy_check.rules import upload_size
+
+if TYPE_CHECKING:
+    from deploy_check.finding import Finding
+    from deploy_check.project import Project
 
 STATIC_RULES: tuple[ModuleType, ...] = (
     app_instance,
@@ -88,6 +96,15 @@ RUNTIME_RULES: tuple[ModuleType, ...] = (
 )
 
 ALL_RULES = {module.RULE.id: module.RULE for module in STATIC_RULES + RUNTIME_RULES}
+
+
+def run(rule: ModuleType, project: Project) -> Iterator[Finding]:
+    """Every finding of one rule on the whole project: its module part on every module,
+    then its project part (the engine runs the first in its one visit per module)."""
+    if hasattr(rule, "check_module"):
+        yield from rule.check_module(project)
+    if hasattr(rule, "check"):
+        yield from rule.check(project)
 
 
 def get(rule_id: str):  # type: ignore[no-untyped-def]

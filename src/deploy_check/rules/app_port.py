@@ -38,10 +38,8 @@ from deploy_check.rules.base import Rule
 
 RULE = Rule("app-port", severity="warning", doc=__doc__)
 
-# Run once per Python module, in the lint's one visit of it (engine.lint).
-SCOPE = "module"
 
-def check(project: Project) -> Iterator[Finding]:
+def check_module(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
         if not python.mentions(project, module, ".run("):
             continue

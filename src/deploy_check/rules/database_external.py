@@ -58,10 +58,8 @@ _DRIVER_CONNECTS = {
     "mongoengine.connect": "MongoDB", "flask_pymongo.PyMongo": "MongoDB", "flask_mysqldb.MySQL": "MySQL",
 }
 
-# Run once per Python module, in the lint's one visit of it (engine.lint).
-SCOPE = "module"
 
-def check(project: Project) -> Iterator[Finding]:
+def check_module(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
         if not python.mentions(project, module, "://", "connect", "Client", "PyMongo", "MySQL", "Pool"):
             continue

@@ -85,10 +85,8 @@ def sqlite_path(value: str, *, plain_paths: bool) -> str | None:
         return python.absolute(value)
     return None
 
-# Run once per Python module, in the lint's one visit of it (engine.lint).
-SCOPE = "module"
 
-def check(project: Project) -> Iterator[Finding]:
+def check_module(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
         if not python.mentions(project, module, "sqlite", "Sqlite", "SQLITE", "connect", "DATABASE", "DB_", "Database"):
             continue

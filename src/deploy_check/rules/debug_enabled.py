@@ -73,10 +73,13 @@ _SETTINGS_MODULES = re.compile(r"(config|settings)[^/]*\.py$")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*?)\s*$")
 
 
-def check(project: Project) -> Iterator[Finding]:
+def check_module(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
         if python.mentions(project, module, "debug", "DEBUG"):
             yield from _python(project, module)
+
+
+def check(project: Project) -> Iterator[Finding]:
     yield from _dockerfile(project)
     yield from _env_files(project)
 

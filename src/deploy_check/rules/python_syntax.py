@@ -42,10 +42,8 @@ from deploy_check.rules.base import Rule
 RULE = Rule("python-syntax", severity="error", doc=__doc__)
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
-# Run once per Python module, in the lint's one visit of it (engine.lint).
-SCOPE = "module"
 
-def check(project: Project) -> Iterator[Finding]:
+def check_module(project: Project) -> Iterator[Finding]:
     for path in project.python_files_in_scope():
         entry = project.entry(path)
         if entry is None:

@@ -49,10 +49,8 @@ UPLOADS = spec.UPLOADS_DIR
 _KEYS = frozenset({"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOAD_DIRECTORY", "UPLOAD_PATH", "UPLOADS_FOLDER",
                    "UPLOADS_DIR", "UPLOADS_DEFAULT_DEST", "UPLOADED_FILES_DEST", "UPLOADED_PHOTOS_DEST", "MEDIA_ROOT"})
 
-# Run once per Python module, in the lint's one visit of it (engine.lint).
-SCOPE = "module"
 
-def check(project: Project) -> Iterator[Finding]:
+def check_module(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
         if not python.mentions(project, module, ".save(", "UPLOAD", "_DEST", "MEDIA_ROOT"):
             continue
