@@ -37,7 +37,7 @@ CASES = [
     ("env fallback", _py('SECRET_KEY = os.environ.get("SECRET_KEY", "dev")\n'), [("app.py", 4, 43)]),
     ("getenv fallback", _py('SECRET_KEY = os.getenv("SECRET_KEY", "dev")\n'), [("app.py", 4, 38)]),
     ("or fallback", _py('SECRET_KEY = os.environ.get("SECRET_KEY") or "dev"\n'), [("app.py", 4, 46)]),
-    ("placeholder", _py('SECRET_KEY = "<your-secret-key>"\n'), [("app.py", 4, 14)]),
+    ("placeholder", _py('SECRET_KEY = "change-me"\n'), [("app.py", 4, 14)]),
     ("non-ascii column", _py('x = "é"; SECRET_KEY = "abc"\n'), [("app.py", 4, 23)]),
     ("password", _py('DB_PASSWORD = "hunter2"\n'), [("app.py", 4, 15)]),
     ("api key kwarg", _py('client = Client(api_key="abcdef123456")\n'), [("app.py", 4, 25)]),
@@ -73,7 +73,24 @@ CASES = [
     ("function result", _py("SECRET_KEY = secrets.token_hex(32)\n"), []),
     ("pragma", _py('DB_PASSWORD = "hunter2"  # pragma: allowlist secret\n'), []),
     ("pragma nextline", _py('# pragma: allowlist nextline secret\nDB_PASSWORD = "hunter2"\n'), []),
-    ("root .env not scanned", {".env": "PASSWORD=abc\n"}, []),
+    ("root .env scanned", {".env": "PASSWORD=abc\n"}, [(".env", 1, 10)]),
+    # A committed .env: each secret on its line, quoted, spaced or exported; names and references are not.
+    ("env file values", {".env": "FLASK_APP=todolist.py\nSECRET_KEY='this should not be checked into git'\n"
+                                 "DB_PASSWORD = start123\nexport API_TOKEN=\"abc123def\"  # prod\n"
+                                 "MAIL_PASSWORD=${SMTP_PASSWORD}\nREDIS_PASSWORD=\nUSER=admin\n"},
+     [(".env", 2, 13), (".env", 3, 15), (".env", 4, 19)]),
+    ("nested env file", {"postgresql/.env": "POSTGRES_USER=flask\nPOSTGRES_PASSWORD=flask\n"},
+     [("postgresql/.env", 2, 19)]),
+    # Placeholders and slots to fill in are not secrets, SECRET_KEY's included.
+    ("secret key slot", _py('SECRET_KEY = "<replace with a secret key>"\n'), []),
+    ("api key placeholder", _py('API_KEY = "your-api-key"\nTOKEN = "some_token.."\n'), []),
+    ("password slot in a url", _py('DB_URI = f"postgresql://{DB_USER}:{DB_PASSWORD}@{DB_HOST}/app"\n'), []),
+    # Made-up data, test databases and a provider's published test keys.
+    ("seed script", {"utils/fake_generator.py": 'User(email="a@b.c", password="correcthorsebatterystaple")\n'}, []),
+    ("test database url", {"tests/test_models.py": 'URI = "postgresql://postgres:postgres@localhost:5432/x"\n'}, []),
+    ("recaptcha test keys", _py('c = {"RECAPTCHA_SECRETKEY": "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"}\n'), []),
+    # A CI file naming a secret kept elsewhere.
+    ("drone from_secret", {".drone.yml": "steps:\n- settings:\n    password:\n      from_secret: docker_password\n"}, []),
     ("lock file", {"package-lock.json": f'{{"x": "{GITHUB}"}}\n'}, []),
     ("pyc", {"x.pyc": f"{AWS}\n"}, []),
     ("templated yaml", {"config.yml": "password: ${DB_PASSWORD}\n"}, []),
@@ -158,5 +175,5 @@ def test_a_placeholder_secret_key_is_still_a_fixed_key(tmp_path):
     from deploy_check.project import Project
     from deploy_check.rules import hardcoded_secret
 
-    (tmp_path / "app.py").write_text("app.config['SECRET_KEY'] = '<change me>'\n")
+    (tmp_path / "app.py").write_text("app.config['SECRET_KEY'] = 'change me'\n")
     assert len(list(hardcoded_secret.check(Project(str(tmp_path))))) == 1

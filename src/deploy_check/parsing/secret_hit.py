@@ -31,7 +31,13 @@ class SecretHit:
 
 
 _PATTERN = re.compile(r"\\[wdsSbBW]|\(\?|\[\^|\]\*|\]\+|\]\{|\$\)?$")
-_PLACEHOLDER = re.compile(r"^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%\([^)]*\)s|\*+|x+|\.+|-+|_+)$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[^{}]*\}|%\([^)]*\)s|\*+|x+|\.+|-+|_+"
+                          # "some_token..", "your-api-key": the shape of a value, not one
+                          r"|(?:some|your)[-_].*|.*\.{2,})$", re.IGNORECASE)
+# Placeholders of a template engine or a form, never a value anyone would ship as a key.
+_TEMPLATE_PLACEHOLDER = re.compile(r"^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|\{[^{}]*\})$")
+# Keys their providers publish for tests (Google's reCAPTCHA test site and secret keys).
+PUBLIC_TEST_VALUES = frozenset({"6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI", "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"})
 _PLACEHOLDER_WORDS = frozenset({"password", "passwd", "pass", "secret", "token", "changeme", "change-me", "redacted",
                                 "placeholder", "your-password", "yourpassword", "none", "null", "todo",
                                 # flags, as in MYSQL_ALLOW_EMPTY_PASSWORD: 'yes'
@@ -44,12 +50,31 @@ def not_a_secret_value(text: str) -> bool:
     value = text.strip()
     core = value.strip(":@/")
     return (
-        bool(_PATTERN.search(value))
+        value in PUBLIC_TEST_VALUES
+        or bool(_PATTERN.search(value))
         or bool(_PLACEHOLDER.match(core))
         or core.lower() in _PLACEHOLDER_WORDS
         or " " in value
         or not any(ch.isascii() and ch.isalnum() for ch in value)
     )
+
+
+def is_template_placeholder(text: str) -> bool:
+    """`<replace with a secret key>`, `${SECRET}`, `{{ key }}`, `{password}`: a slot to fill in,
+    even where a SECRET_KEY's placeholder would otherwise count as a fixed key."""
+    return bool(_TEMPLATE_PLACEHOLDER.match(text.strip()))
+
+
+# Scripts that fill a database with made-up rows: their passwords are fixtures, like tests'.
+_FIXTURE_SCRIPT = re.compile(r"(^|[_-])(seed|seeds|seeder|seeding|fake|fakes|faker|fixture|fixtures|factories|populate"
+                             r"|sample_data|demo_data|mock|mocks)([_-]|\.py$)", re.IGNORECASE)
+_FIXTURE_DIRS = frozenset({"fixtures", "seeds", "seed", "factories"})
+
+
+def is_fixture_script(path: str) -> bool:
+    """`seed.py`, `utils/fake_generator.py`, `fixtures/users.py`: made-up data, not the app's secrets."""
+    *folders, name = path.split("/")
+    return bool(_FIXTURE_SCRIPT.search(name)) or any(folder.lower() in _FIXTURE_DIRS for folder in folders)
 
 
 _EXAMPLE_TOKENS = frozenset({"example", "sample", "template", "tmpl", "dist", "default", "defaults"})
@@ -69,3 +94,15 @@ def is_example_value(text: str) -> bool:
     """A value that only shows the shape of a setting: short, or a placeholder's words."""
     value = text.strip().strip("\"'")
     return not_a_secret_value(value) or len(value) < 8 or bool(_EXAMPLE_WORDS.search(value))
+
+
+# Templates that document variables; their contents are hardcoded-secret's business.
+ENV_TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template", ".env.dist"})
+
+
+def is_secret_file(path: str) -> bool:
+    """Is the file at `path` (repo-relative) a `.env` or `.env.<something>` with real values?"""
+    name = path.rsplit("/", 1)[-1].lower()
+    if name in ENV_TEMPLATES or is_example_env(path):  # also .env.local.example, .env-sample
+        return False
+    return name == ".env" or (name.startswith(".env.") and len(name) > len(".env."))

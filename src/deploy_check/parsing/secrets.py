@@ -32,6 +32,9 @@ from deploy_check.parsing import python
 from deploy_check.parsing.imports import is_test_code
 from deploy_check.parsing.secret_hit import SecretHit
 from deploy_check.parsing.secret_hit import is_example_env
+from deploy_check.parsing.secret_hit import is_fixture_script
+from deploy_check.parsing.secret_hit import is_secret_file
+from deploy_check.parsing.secret_hit import is_template_placeholder
 from deploy_check.parsing.secret_hit import not_a_secret_value
 from deploy_check.project import Project
 from deploy_check.upload_set import included
@@ -100,13 +103,21 @@ def scannable(project: Project, path: str) -> bool:
     return not is_lock_file(name)
 
 
+def _scanned(project: Project, path: str) -> bool:
+    """Scannable, or a committed .env of bounded size (not in the zip, but in the repository)."""
+    entry = project.entry(path)
+    return scannable(project, path) or (entry is not None and is_secret_file(path) and entry.size <= MAX_SCAN_BYTES)
+
+
 # -- the scan -------------------------------------------------------------------
 
 
 def _find(project: Project) -> list[SecretHit]:
     from deploy_check.parsing import secret_detectors as detectors
 
-    paths = [entry.path for entry in project.files if scannable(project, entry.path)]
+    # A committed .env is left out of the zip at the root, but it is in the repository and
+    # its values are what the app loads: each secret in it is reported on its line.
+    paths = [entry.path for entry in project.files if _scanned(project, entry.path)]
     candidates = secret_candidates(project, paths)
     hits: list[SecretHit] = []
     for path, could_match in candidates.items():
@@ -114,13 +125,21 @@ def _find(project: Project) -> list[SecretHit]:
         if not lines:
             continue
         plugins = [p for p in detectors.FORMAT_PLUGINS if id(p) in could_match or id(p) in detectors.UNFILTERED]
+        fixtures = is_test_code(path) or is_fixture_script(path)
+        if fixtures:  # user:password@localhost URLs of a test database are fixtures too
+            plugins = [p for p in plugins if p is not detectors.URL_PASSWORDS]
         per_line: dict[int, SecretHit] = {}
-        python_hits = python_secret_hits(project, path) if path.endswith(".py") else None
-        for hit in python_hits or ():
-            # the leftmost literal on a line speaks for the line
-            if hit.line not in per_line or hit.column < per_line[hit.line].column:
+        if is_secret_file(path):
+            wide = False  # a dotenv file: its own parser, no keyword guessing
+            for hit in _env_file_hits(path, lines):
                 per_line[hit.line] = hit
-        wide = python_hits is None and _is_config(path)
+        else:
+            python_hits = python_secret_hits(project, path) if path.endswith(".py") else None
+            for hit in python_hits or ():
+                # the leftmost literal on a line speaks for the line
+                if hit.line not in per_line or hit.column < per_line[hit.line].column:
+                    per_line[hit.line] = hit
+            wide = python_hits is None and _is_config(path)
         for hit in detectors.detector_hits(path, plugins, lines, keyword_and_entropy=wide):
             per_line.setdefault(hit.line, hit)
         hits.extend(h for n, h in sorted(per_line.items()) if not detectors.allowlisted(path, lines, n))
@@ -136,7 +155,7 @@ def secret_candidates(project: Project, paths: Sequence[str]) -> dict[str, froze
     from deploy_check.parsing import secret_detectors as detectors
 
     unknown = [path for path in paths if not project.known(("secrets.candidates", path))]
-    texts = {path: text for path in unknown if scannable(project, path) and (text := project.read_text(path))}
+    texts = {path: text for path in unknown if _scanned(project, path) and (text := project.read_text(path))}
     for path in unknown:
         project.remember(("secrets.candidates", path), None)
     for path, could_match in zip(texts, detectors.PREFILTER.candidates(list(texts.values()))):
@@ -155,9 +174,9 @@ def python_secret_hits(project: Project, path: str) -> tuple[SecretHit, ...] | N
             return None
         if not scannable(project, path):
             return ()
-        # Test code holds fixtures (SECRET_KEY="test", login passwords), not secrets:
-        # only provider formats are looked for there.
-        if is_test_code(path):
+        # Test code and seed scripts hold fixtures (SECRET_KEY="test", login passwords), not
+        # secrets: only provider formats are looked for there.
+        if is_test_code(path) or is_fixture_script(path):
             return ()
         nodes = python.nodes_of(project, parsed, ast.ClassDef, *_BINDING_NODES)
         return tuple(_python_hits(path, nodes, project.lines(path)))
@@ -190,7 +209,35 @@ def _python_hits(path: str, nodes: Sequence[ast.AST], lines: list[str]) -> Itera
                 continue
             if not _is_secret_key_name(name) and not_a_secret_value(text):
                 continue
+            if is_template_placeholder(text):
+                continue
             yield _python_hit(path, lines, name, value, text, fallback)
+
+
+# -- dotenv files ---------------------------------------------------------------
+
+_ENV_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*?)\s*$")
+
+
+def _env_file_hits(path: str, lines: list[str]) -> Iterator[SecretHit]:
+    """`NAME=value` lines of a .env whose name says secret and whose value is one."""
+    for number, line in enumerate(lines, start=1):
+        match = _ENV_ASSIGNMENT.match(line)
+        if not match or not _SECRET_NAME.search(match.group("name")):
+            continue
+        raw = match.group("value")
+        if raw[:1] in ("'", '"') and raw[:1] in raw[1:]:
+            value = raw[1 : raw.index(raw[0], 1)]
+        else:
+            value = raw.split(" #", 1)[0].strip()
+        name = match.group("name")
+        if not value or is_template_placeholder(value) or value.startswith("$"):
+            continue
+        if not _is_secret_key_name(name) and not_a_secret_value(value):
+            continue
+        column = line.find(value, match.start("value")) + 1
+        yield SecretHit(path, number, column, number, column + len(value), _kind(name, False).replace(" literal", ""),
+                        "env-file", value=value, mask=(value,))
 
 
 def _secret_literals(node: ast.AST) -> Iterator[tuple[str, ast.expr, bool]]:

@@ -57,10 +57,10 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
 from deploy_check.parsing import python
+from deploy_check.parsing.secret_hit import is_secret_file
 from deploy_check.project import ParsedPython
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
-from deploy_check.rules.secret_file import is_secret_file
 
 RULE = Rule("debug-enabled", severity="warning", doc=__doc__)
 

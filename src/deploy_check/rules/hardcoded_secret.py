@@ -17,8 +17,16 @@ text file of the upload. A settings template such as `.env.example` is
 documentation the app never loads: there, placeholders (`SECRET_KEY=dev`,
 `your-password-here`, `mysql://user:user@localhost`) are left alone, and
 only values that look real are reported. Test code (`tests/`, `test_*.py`,
-`conftest.py`, a `TestingConfig` class) holds fixtures, not secrets: there
-only provider formats are reported. The message names the kind of
+`conftest.py`, a `TestingConfig` class) and seed or fake-data scripts
+(`seed.py`, `fake_generator.py`, `fixtures/`) hold fixtures, not secrets: there
+only provider formats are reported (not `user:password@localhost` URLs of a
+test database). A slot to fill in is not a value, even for `SECRET_KEY`
+(`"<your-secret-key>"`, `"{password}"` in an f-string URL, `"${TOKEN}"`), nor
+is an API key's placeholder (`"YOUR_API_KEY"`, `"some_token.."`), a name of a
+secret kept elsewhere (Drone's `from_secret: docker_password`) or a key its
+provider publishes for tests (reCAPTCHA's test keys). A committed `.env` is
+read too, although the zip leaves the root one out: each secret in it is
+reported on its line, besides `secret-file` on the file. The message names the kind of
 secret, never its value. `# pragma: allowlist secret` on the line silences it, as in
 detect-secrets; so does `# deploy-check: ignore[hardcoded-secret]`.
 
@@ -87,6 +95,8 @@ def check(project: Project) -> Iterator[Finding]:
 
 
 def _message(hit: SecretHit) -> str:
+    if hit.source == "env-file":
+        return f"{hit.kind} in {hit.path}, committed to the repository: anyone who can read it has the secret"
     if hit.env_fallback:
         return (
             f"{hit.kind}: when the variable is unset the app runs with a key that "

@@ -33,23 +33,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
-from deploy_check.parsing.secret_hit import is_example_env
 from deploy_check.finding import Location
+from deploy_check.parsing.secret_hit import is_secret_file
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("secret-file", severity="error", doc=__doc__)
 
-# Templates that document variables; their contents are hardcoded-secret's business.
-TEMPLATES = frozenset({".env.example", ".env.sample", ".env.template", ".env.dist"})
-
-
-def is_secret_file(path: str) -> bool:
-    """Is the file at `path` (repo-relative) a `.env` or `.env.<something>` with real values?"""
-    name = path.rsplit("/", 1)[-1].lower()
-    if name in TEMPLATES or is_example_env(path):  # also .env.local.example, .env-sample
-        return False
-    return name == ".env" or (name.startswith(".env.") and len(name) > len(".env."))
+# is_secret_file (a `.env` or `.env.<something>` with real values) is shared with the secret scan.
+__all__ = ["RULE", "check", "is_secret_file"]
 
 
 def check(project: Project) -> Iterator[Finding]:
