@@ -142,6 +142,7 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
                               workspace=workspace, out=out)
     shown = pr.shown(report.findings, only_changed)
     out.write(render("github", dataclasses.replace(report, findings=shown), context))
+    pr.hidden_notice(report, shown)
 
     notes: list[str] = []
     outputs: dict[str, object] = {

@@ -134,6 +134,16 @@ class Session:
         changed = self.changed()
         return findings if changed is None else only_changed(findings, changed, self.prefix)
 
+    def hidden_notice(self, report: Report, shown: list[Finding]) -> None:
+        """Say what only-changed left out, and that the verdict still counts it."""
+        from deploy_check.report.text import summary_line
+
+        hidden = len(report.findings) - len(shown)
+        if hidden:
+            self.notice(f"only-changed: {hidden} finding{'s' if hidden > 1 else ''} on lines this pull request "
+                        f"did not change {'are' if hidden > 1 else 'is'} not annotated; the verdict counts "
+                        f"every finding ({summary_line(report)[:-1]}); the job summary lists them all")
+
     # -- publishing ------------------------------------------------------------------
     def publish(self, report: Report, context: Any, project: Project, *, passed: bool, shown: list[Finding],
                 only_changed: bool, fix_suggestions: bool, links: list[tuple[str, str]]) -> None:
