@@ -114,7 +114,7 @@ def test_push_records_the_baseline_and_the_pull_request_compares_with_it(tmp_pat
     head_app = in_tmp(tmp_path, BROKEN / "wrong-port", "head")
     dockerfile = head_app / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace("python:3.11-slim", "python:3.12-slim"))
-    (head_app / ".env").write_text("SECRET_KEY=x\n")
+    (head_app / ".env").write_text("FLASK_APP=app.py\n")  # a .env with no secret in it: one new finding
     status, *_ = run(tmp_path / "pr", head_app, pr_env(tmp_path, api))
     assert status == 1
     (body,) = comment_bodies(api)
