@@ -72,17 +72,18 @@ def masked_lines(project: Project) -> Callable[[str, int], str | None]:
     return line
 
 
-def lint(project: Project) -> Iterator[Finding]:
+def lint(project: Project, alongside: Callable[[], None] | None = None) -> Iterator[Finding]:
     """Every static rule's findings, unfiltered.
 
     One visit per Python module first (module_visit: each rule's `check_module` runs on
     the project narrowed to that module, and the facts the rest need are kept, then its AST
-    goes), then each rule's `check`, on the whole project and those facts."""
+    goes), then each rule's `check`, on the whole project and those facts. `alongside`, work
+    that needs no finding (the zip), runs in this process meanwhile."""
     from deploy_check.module_visit import visit_modules
 
     module_rules = [rule for rule in rules.STATIC_RULES if hasattr(rule, "check_module")]
     with collector_paused():
-        yield from visit_modules(project, module_rules)
+        yield from visit_modules(project, module_rules, alongside)
         for rule in rules.STATIC_RULES:
             if hasattr(rule, "check"):
                 yield from rule.check(project)
@@ -143,15 +144,22 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
         path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project),
         fixed=fixed, unsafe_fixes=options.unsafe_fixes,
     )
-    if options.skip_build:
-        findings = list(lint(project))
-    else:
-        findings = _lint_and_run(project, options, report, docker_client)
-    remember_secret_spans(project, findings)
-    if options.zip_path:
+    packaged: list[Finding] = []
+
+    def package() -> None:
         from deploy_check.package import package_stage
 
-        findings.extend(package_stage(project, options, report))
+        packaged.extend(package_stage(project, options, report))
+
+    if options.skip_build:
+        # The zip needs no finding: it is written while the lint's workers parse.
+        findings = list(lint(project, alongside=package if options.zip_path else None))
+    else:
+        findings = _lint_and_run(project, options, report, docker_client)
+        if options.zip_path:
+            package()
+    remember_secret_spans(project, findings)
+    findings.extend(packaged)
     report.findings = finish(project, findings, options)
     return report
 

@@ -39,19 +39,27 @@ _project: Project | None = None
 _rules: Sequence[ModuleType] = ()
 
 
-def visit_modules(project: Project, rules: Sequence[ModuleType]) -> list[Finding]:
-    """Every finding of `rules` on every Python module; the modules' facts kept in `project`."""
+def visit_modules(project: Project, rules: Sequence[ModuleType],
+                  alongside: Callable[[], None] | None = None) -> list[Finding]:
+    """Every finding of `rules` on every Python module; the modules' facts kept in `project`.
+    `alongside()` runs in this process too: while the workers visit, when there are some."""
     paths = project.python_files()
     workers = _worker_count(project, paths)
     if workers < 2:
-        return _visit(project, rules, paths)[0]
+        found = _visit(project, rules, paths)[0]
+        if alongside is not None:
+            alongside()
+        return found
     global _project, _rules
     _project, _rules = project, rules
     from deploy_check.parsing import secret_detectors  # noqa: F401 - its plugins made before the fork
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=_quiet_worker) as pool:
-            results = pool.map(_visit_in_worker, _chunks(project, paths), chunksize=1)
+            pending = pool.map_async(_visit_in_worker, _chunks(project, paths), chunksize=1)
+            if alongside is not None:
+                alongside()
+            results = pending.get()
     finally:
         _project, _rules = None, ()
     findings: list[Finding] = []

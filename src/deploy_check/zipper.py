@@ -1,7 +1,7 @@
 """A deterministic, streaming zip of the upload set: same tree, same bytes.
 
 Entries are sorted, timestamps fixed (1980-01-01), permissions normalised
-(0644, or 0755 when executable), no extra fields; contents are streamed in
+(0644, or 0755 when executable), no extra fields, formats compressed already stored as they are; contents are streamed in
 chunks, so memory stays flat whatever the tree's size. In-tree symlinks are
 stored as their target's content; anything outside the repository is never
 read.
@@ -19,6 +19,11 @@ from collections.abc import Iterable
 CHUNK = 1024 * 1024
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 COMPRESSION_LEVEL = 6
+# Formats that are compressed already: deflating them again costs most of a zip's time on
+# an app with images and saves nothing, so they are stored as they are (Info-ZIP's -n).
+STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".heic", ".mp3", ".mp4", ".m4a", ".m4v",
+                   ".ogg", ".oga", ".webm", ".mov", ".woff", ".woff2", ".zip", ".gz", ".tgz", ".bz2", ".xz",
+                   ".zst", ".7z", ".rar", ".whl", ".jar", ".br")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +71,7 @@ def write_zip(root: str, paths: Iterable[str], destination: str) -> ZipResult:
                     skipped.append((rel, "outside the repository" if isinstance(error, UnsafePath) else "unreadable"))
                     continue
                 info = zipfile.ZipInfo(rel, date_time=FIXED_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = zipfile.ZIP_STORED if rel.lower().endswith(STORED_SUFFIXES) else zipfile.ZIP_DEFLATED
                 info.create_system = 3
                 mode = 0o755 if st.st_mode & 0o111 else 0o644
                 info.external_attr = (stat.S_IFREG | mode) << 16

@@ -98,7 +98,7 @@ def _python(project: Project, module: ParsedPython) -> Iterator[Finding]:
             seen.add(line)
             yield RULE.finding(message, python.location(module.path, node), hint=HINT)
 
-    for node in nodes:
+    for node in python.nodes_of(project, module, ast.Assign, ast.Call):
         if id(node) in unreachable:
             continue
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Attribute):
@@ -114,14 +114,16 @@ def _python(project: Project, module: ParsedPython) -> Iterator[Finding]:
                                      "debug mode in production")
     loaded_here = python.mentions(project, module, "from_object(__name__)")
     settings_module = bool(_SETTINGS_MODULES.search(posixpath.basename(module.path))) or loaded_here
-    for node, where in _debug_settings(module.tree, settings_module):
+    for node, where in _debug_settings(project, module, settings_module):
         if id(node) not in unreachable and _is_on(node, resolver):
             yield from found(node, f"DEBUG = True {where}: debug mode in production")
 
 
-def _debug_settings(tree: ast.Module, settings_module: bool) -> Iterator[tuple[ast.AST, str]]:
+def _debug_settings(project: Project, module: ParsedPython, settings_module: bool) -> Iterator[tuple[ast.AST, str]]:
     """(value, where) of every DEBUG setting that production would load."""
-    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    assert module.tree is not None
+    tree = module.tree
+    classes = [c for c in python.nodes_of(project, module, ast.ClassDef) if isinstance(c, ast.ClassDef)]
     production_sets_debug = any(
         _PRODUCTION.search(c.name) and any(_debug_value(s) is not None for s in c.body) for c in classes
     )
@@ -139,7 +141,7 @@ def _debug_settings(tree: ast.Module, settings_module: bool) -> Iterator[tuple[a
             value = _debug_value(statement)
             if value is not None:
                 yield value, "in the settings module"
-    for node in ast.walk(tree):
+    for node in python.nodes_of(project, module, ast.Assign, ast.Call):
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0]
             key = target.slice
