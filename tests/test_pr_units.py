@@ -171,3 +171,47 @@ def test_rest_errors_carry_the_status(api):
     with pytest.raises(RestError) as raised:
         Rest(api.url, "wrong").get("/repos/niblit/demo/pulls/1/files")
     assert raised.value.status == 401 and raised.value.forbidden and "Bad credentials" in str(raised.value)
+
+
+def template_fix_findings(root):
+    from deploy_check import spec
+    from deploy_check.finding import Edit
+    from deploy_check.finding import Fix
+    from deploy_check.fixing.text import whole_file
+
+    text = (root / "Dockerfile").read_text()
+    fix = Fix(True, (whole_file("Dockerfile", text, spec.DOCKERFILE),), "write the spec's template Dockerfile")
+    new_file = Fix(True, (Edit(".dockerignore", 1, 1, 1, 1, ".env\n"),), "add a .dockerignore")
+    return [Finding("dockerfile-port", Severity.ERROR, "EXPOSE 8000", "Dockerfile", 16, fix=fix),
+            Finding("dockerfile-base-image", Severity.ERROR, "FROM 3.11", "Dockerfile", 1, fix=fix),
+            Finding("secret-file", Severity.ERROR, "no ignore", ".dockerignore", None, fix=new_file)]
+
+
+def test_suggestions_for_a_whole_file_fix_need_every_hunk_on_changed_lines(tmp_path):
+    import shutil
+
+    from deploy_check.changed_lines import ChangedLines
+    from deploy_check.project import Project
+    from deploy_check.report.suggestions import suggest
+    from tests.conftest import BROKEN
+
+    root = tmp_path / "app"
+    shutil.copytree(BROKEN / "wrong-port", root)
+    lines = (root / "Dockerfile").read_text().splitlines()
+    findings = template_fix_findings(root)
+    everything = ChangedLines({"app/Dockerfile": {n: line for n, line in enumerate(lines, 1)}})
+    made, outside = suggest(Project(str(root)), findings, everything, "app/")
+    # one fix (shared by two findings), one suggestion per changed run of lines; the new file is listed
+    assert [(s.path, s.start_line, s.line) for s in made] == [("app/Dockerfile", n, n) for n in (1, 4, 7, 9, 12, 16, 18)]
+    assert made[0].replacement == ("FROM python:3.12-slim",)
+    assert made[1].replacement == ("", "# Install dependencies first (better caching)")  # an insertion, anchored
+    assert made[4].replacement == ("# Environment variables", "ENV PORT=5000")
+    assert [(o.finding.rule, o.reason) for o in outside] == [("secret-file", "creates a file")]
+
+    only_first = ChangedLines({"app/Dockerfile": {1: lines[0]}})
+    made, outside = suggest(Project(str(root)), findings, only_first, "app/")
+    assert made == [] and {o.reason for o in outside} == {"creates a file", "not on lines this pull request changed"}
+
+    stale = ChangedLines({"app/Dockerfile": {n: "other text" for n in range(1, len(lines) + 1)}})
+    made, _ = suggest(Project(str(root)), findings, stale, "app/")
+    assert made == []  # the lines the reviewer sees are not the checked ones: never suggested against

@@ -106,7 +106,7 @@ def test_push_records_the_baseline_and_the_pull_request_compares_with_it(tmp_pat
     status, log, *_ = run(tmp_path / "push", base_app, push_env(tmp_path, api))
     assert status == 1 and "::notice" not in log
     (check_run,) = api.check_runs
-    assert check_run["name"] == "deploy-check (app)" and check_run["head_sha"] == BASE_SHA
+    assert check_run["name"] == "deploy-check baseline (app)" and check_run["head_sha"] == BASE_SHA
     assert check_run["conclusion"] == "failure"
     stored = baseline.decode(check_run["output"]["text"])
     assert stored is not None and stored.counts["error"] == 4
@@ -119,7 +119,7 @@ def test_push_records_the_baseline_and_the_pull_request_compares_with_it(tmp_pat
     assert status == 1
     (body,) = comment_bodies(api)
     assert "Compared with `main` at bbbbbbb" in body and "No baseline yet" not in body
-    new = body.split("**New findings** (1)")[1].split("**Fixed**")[0]
+    new = body.split("**New findings** (")[1].split("**Fixed**")[0]
     assert "secret-file" in new and "dockerfile-port" not in new
     fixed = body.split("**Fixed** (1)")[1].split("**Figures**")[0]
     assert "dockerfile-base-image" in fixed and "app/Dockerfile:1" in fixed

@@ -1,8 +1,8 @@
 """The base branch's last report, kept as a check run on its commit, to compare a pull request with.
 
 Where it is kept, and why there: on a push (any branch that may become a base), the
-action creates a check run named `deploy-check` (`deploy-check (<app>)` for an app in a
-subfolder) on that commit, whose output holds the figures and the findings' fingerprints.
+action creates a check run named `deploy-check baseline` (`deploy-check baseline (<app>)`
+for an app in a subfolder) on that commit, whose output holds the figures and the findings' fingerprints.
 A pull request's run reads it back with one GET on the base commit, without a second build.
 
 - A check run lives as long as its commit and needs no retention setting; an artifact
@@ -67,7 +67,7 @@ class Baseline:
 
 
 def check_run_name(app: str) -> str:
-    return "deploy-check" if app in ("", ".") else f"deploy-check ({app})"
+    return "deploy-check baseline" if app in ("", ".") else f"deploy-check baseline ({app})"
 
 
 def finding_key(finding: Finding, source_line: SourceLine | None) -> str:
@@ -232,13 +232,13 @@ def load(rest: Rest, repository: str, app: str, base_sha: str, base_ref: str) ->
 def _on_commit(rest: Rest, repository: str, app: str, sha: str) -> Baseline | None:
     try:
         answer = rest.get(f"/repos/{repository}/commits/{sha}/check-runs",
-                          {"check_name": check_run_name(app), "filter": "latest"})
+                          {"check_name": check_run_name(app), "filter": "all"})
     except RestError as error:
         if error.status == 422:  # the commit is not in the repository
             return None
         raise
     runs = answer.get("check_runs") if isinstance(answer, dict) else None
-    for run in runs if isinstance(runs, list) else []:
+    for run in runs if isinstance(runs, list) else []:  # newest first; a job of the same name has no baseline
         if not isinstance(run, dict) or run.get("status") != "completed":
             continue
         found = decode(as_object(run.get("output")).get("text"))
