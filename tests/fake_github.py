@@ -38,6 +38,7 @@ class FakeGitHub:
         self.check_runs: list[dict[str, Any]] = []
         self.files: dict[int, list[dict[str, Any]]] = {}
         self.commits: dict[str, list[str]] = {}
+        self.failures: dict[str, int] = {}  # "POST /pulls/7/reviews" -> the status to answer instead
         self._id = 1000
         fake = self
 
@@ -89,6 +90,8 @@ class FakeGitHub:
         if not request.path.startswith(prefix + "/"):
             return 404, {"message": "Not Found"}, {}
         path = request.path[len(prefix):]
+        if f"{request.method} {path}" in self.failures:
+            return self.failures[f"{request.method} {path}"], {"message": "Server Error"}, {}
         if request.method != "GET" and not self.write:
             return 403, {"message": "Resource not accessible by integration"}, {}
         for method, pattern, handler in self.routes():

@@ -274,6 +274,15 @@ def test_fix_suggestions_with_a_read_only_token_fall_back_to_the_summary_diff(tm
     assert "-FROM python:3.11-slim\n+FROM python:3.12-slim\n" in summary
 
 
+def test_a_failing_review_still_leaves_the_comment(tmp_path, api, base_image_fix):
+    api.files[7] = dockerfile_patch(BROKEN / "wrong-port")
+    api.failures["POST /pulls/7/reviews"] = 500
+    status, log, *_ = run(tmp_path, BROKEN / "wrong-port", pr_env(tmp_path, api), **{"fix-suggestions": "true"})
+    assert status == 1 and "no review of suggestions: GitHub's API: POST" in log
+    assert len(api.comments) == 1 and api.reviews == {}
+    assert "```diff" in (tmp_path / "summary").read_text()
+
+
 def test_bad_flag_inputs_exit_2(tmp_path, api):
     for name in ("only-changed", "fix-suggestions"):
         status, log, *_ = run(tmp_path / name, EXAMPLE, pr_env(tmp_path, api), **{name: "sometimes"})

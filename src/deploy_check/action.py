@@ -182,7 +182,7 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     outputs["passed"] = "true" if status == 0 else "false"
     links = [(label, url) for label, url in [("Job summary", pull_request.run_url(environ)),
                                              ("Upload zip", str(outputs["artifact-url"]))] if url]
-    pr.publish(report, context, project, passed=status == 0, shown=shown, only_changed=only_changed,
+    pr.publish(report, context, project, passed=status == 0, only_changed=only_changed,
                fix_suggestions=fix_suggestions, links=links)
     notes.extend(pr.notes)
     if environ.get("GITHUB_OUTPUT"):

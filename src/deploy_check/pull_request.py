@@ -145,8 +145,10 @@ class Session:
                         f"every finding ({summary_line(report)[:-1]}); the job summary lists them all")
 
     # -- publishing ------------------------------------------------------------------
-    def publish(self, report: Report, context: Any, project: Project, *, passed: bool, shown: list[Finding],
-                only_changed: bool, fix_suggestions: bool, links: list[tuple[str, str]]) -> None:
+    def publish(self, report: Report, context: Any, project: Project, *, passed: bool, only_changed: bool,
+                fix_suggestions: bool, links: list[tuple[str, str]]) -> None:
+        """The comment (and review) on a pull request, the baseline on a push; notices, never a failure."""
+        shown = self.shown(report.findings, only_changed)  # again: packaging may have added findings
         if self.rest is None:
             if fix_suggestions and self.event.is_pull_request:
                 self.notice("fix-suggestions needs github-token: the safe fixes are in the job summary's diff")
@@ -212,10 +214,9 @@ class Session:
         try:
             self._replace_review(made)
             data.suggestions = len(made)
-        except RestError as error:
-            if not error.forbidden:
-                raise
-            self.notice(f"no review of suggestions: {READ_ONLY}, with the fixes as a diff")
+        except RestError as error:  # the comment still goes out
+            why = READ_ONLY if error.forbidden else f"GitHub's API: {error}; the job summary has the report"
+            self.notice(f"no review of suggestions: {why}, with the fixes as a diff")
             self._summary_diff(project, report.findings)
 
     def _summary_diff(self, project: Project, findings: list[Finding]) -> None:
