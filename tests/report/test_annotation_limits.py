@@ -65,25 +65,27 @@ def test_past_the_limit_plain_lines_then_one_closing_notice():
     kinds = annotations(text)
     assert [level for level, _ in kinds].count("error") == 10
     assert [level for level, _ in kinds].count("warning") == 3
-    # 10 notices would fill the runner's 10: nine findings keep one place for the closing notice.
-    assert [level for level, _ in kinds].count("notice") == 9 + 1
+    # Eight findings' notices: two places stay for deploy-check's own (this closing one, the action's).
+    assert [level for level, _ in kinds].count("notice") == 8 + 1
     lines = text.splitlines()
-    assert lines[-1].startswith("::notice title=deploy-check::4 more findings (3 errors, 1 notice) not shown")
+    assert lines[-1].startswith("::notice title=deploy-check::5 more findings (3 errors, 2 notices) not shown")
     assert "job summary" in lines[-1] and "SARIF and JSON" in lines[-1]
     plain = [line for line in lines if line.startswith(("error: ", "notice: "))]
     assert plain == [
         "error: svc/Dockerfile:11: dockerfile-template at 11 [dockerfile-template]",
         "error: svc/Dockerfile:12: dockerfile-template at 12 [dockerfile-template]",
         "error: svc/Dockerfile:13: dockerfile-template at 13 [dockerfile-template]",
+        "notice: svc/app.py:9: slow 9 [smoke-cold-start]",
         "notice: svc/app.py:10: slow 10 [smoke-cold-start]",
     ]
 
 
 def test_within_the_limits_no_closing_notice():
     findings = [error("dockerfile-template", line=n) for n in range(1, 11)]
-    findings += [Finding("smoke-cold-start", Severity.NOTICE, f"slow {n}", path="app.py", line=n) for n in range(1, 11)]
+    findings += [Finding("smoke-cold-start", Severity.NOTICE, f"slow {n}", path="app.py", line=n) for n in range(1, 9)]
+    findings += [Finding("app-port", Severity.WARNING, "port", path="app.py", line=n) for n in range(1, 11)]
     text = render("github", report_of(findings))
-    assert len(annotations(text)) == 20 and "deploy-check::" not in text and "not shown" not in text
+    assert len(annotations(text)) == 28 and "deploy-check::" not in text and "not shown" not in text
 
 
 def test_dropped_lines_cannot_inject_commands():

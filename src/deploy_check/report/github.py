@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from deploy_check.report.context import RenderContext
 
 ANNOTATIONS_KEPT = 10  # per severity and step (actions/runner); the rest never reach the pull request
+# Notices kept for deploy-check's own: the closing one below, and one the action prints after the
+# findings (no artifact service, only-changed's count, a fork's read-only token).
+RESERVED_NOTICES = 2
 
 
 def ordered(findings: list[Finding], fixable: Callable[[Finding], bool] = lambda finding: False) -> list[Finding]:
@@ -52,18 +55,17 @@ def annotation(finding: Finding, path_prefix: str = "") -> str:
     )
 
 
-def budgets(counts: dict[str, int]) -> dict[str, int]:
-    """Annotations to write per severity: all the runner keeps, less one notice for the closing one."""
-    kept = {severity: ANNOTATIONS_KEPT for severity in counts}
-    if any(count > ANNOTATIONS_KEPT for count in counts.values()):
-        kept[Severity.NOTICE.value] = ANNOTATIONS_KEPT - 1
+def budgets() -> dict[str, int]:
+    """Annotations to write per severity: all the runner keeps, less RESERVED_NOTICES notices."""
+    kept = {severity.value: ANNOTATIONS_KEPT for severity in Severity}
+    kept[Severity.NOTICE.value] = ANNOTATIONS_KEPT - RESERVED_NOTICES
     return kept
 
 
 def render(report: Report, context: RenderContext) -> str:
     from deploy_check.report.text import summary_line
 
-    kept = budgets(report.counts)
+    kept = budgets()
     written: Counter[str] = Counter()
     lines: list[str] = []
     dropped: list[Finding] = []
@@ -102,5 +104,5 @@ def dropped_note(dropped: list[Finding]) -> str:
              for severity in Severity if counts[severity]]
     return (f"{len(dropped)} more finding{'s' if len(dropped) > 1 else ''} ({', '.join(parts)}) not shown as "
             f"annotations: GitHub keeps {ANNOTATIONS_KEPT} errors, {ANNOTATIONS_KEPT} warnings and "
-            f"{ANNOTATIONS_KEPT} notices per step. They are listed in this step's log above, in the job summary, "
+            f"{ANNOTATIONS_KEPT} notices per step (deploy-check keeps {RESERVED_NOTICES} notices for its own). They are listed in this step's log above, in the job summary, "
             "and in the SARIF and JSON reports (sarif-file input, deploy-check --sarif/--json).")
