@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from deploy_check.project import Project
 from deploy_check.rules import import_not_in_requirements
 from deploy_check.rules import python_version
 from deploy_check.rules import requirements_external_db
@@ -39,7 +40,6 @@ def run(tmp_path, files, modules=REQUIREMENT_RULES):
         "# comment\n\n--index-url https://pypi.org/simple\nflask \\\n  ==3.0.3\ngunicorn --hash=sha256:abcd\n",
         "-e git+https://github.com/pallets/flask.git#egg=flask\ngunicorn @ https://example.com/gunicorn-22.0.0-py3-none-any.whl\n",
         "flask\ngunicorn\n./wheels/mine-1.0-py3-none-any.whl\n",
-        "flask\ngunicorn\nredis==5.0\n",
     ],
 )
 def test_valid_requirements_are_clean(tmp_path, text):
@@ -69,6 +69,14 @@ def test_valid_requirements_are_clean(tmp_path, text):
         ),
         ({"requirements.txt": "-c ../outside.txt\nflask\ngunicorn\n"}, [("requirements-include", "requirements.txt", 1), ("requirements-syntax", "requirements.txt", 1)]),
         ({"requirements.txt": b"\xff\xfe\x00binary"}, [("requirements-syntax", "requirements.txt", 1)]),
+        # Saved as UTF-16 (Windows' "Unicode"): pip reads it by its byte-order mark, and so do we.
+        ({"requirements.txt": "\ufeffflask\r\ngunicorn\r\npymongo==4.6\r\n".encode("utf-16-le")},
+         [("requirements-external-db", "requirements.txt", 3)]),
+        ({"requirements.txt": "flask\ngunicorn\n".encode("utf-16")}, []),
+        # Clients of other datastores (a warning each).
+        ({"requirements.txt": "flask\ngunicorn\nredis==5.0\nrq\nelasticsearch\n"},
+         [("requirements-external-db", "requirements.txt", 3), ("requirements-external-db", "requirements.txt", 4),
+          ("requirements-external-db", "requirements.txt", 5)]),
     ],
 )
 def test_requirement_findings(tmp_path, files, expected):
@@ -137,3 +145,9 @@ def test_modules_removed_in_python_312(tmp_path, files, expected):
     files = {"requirements.txt": OK, **files}
     result = run(tmp_path, files, [import_not_in_requirements])
     assert [(path, line) for _, path, line in result] == expected
+
+
+def test_service_clients_are_warnings_database_drivers_errors(tmp_path):
+    make_repo(tmp_path, {"requirements.txt": "flask\ngunicorn\nredis\npsycopg2\n"})
+    found = {f.line: f.severity.value for f in requirements_external_db.check(Project(str(tmp_path)))}
+    assert found == {3: "warning", 4: "error"}

@@ -6,6 +6,7 @@ file, inside the repository, with cycles detected.
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import posixpath
 import re
@@ -104,7 +105,7 @@ def _parse_tree(project: Project) -> Requirements:
 
     def visit(path: str, stack: tuple[str, ...]) -> None:
         seen.add(path)
-        text = project.read_text(path)
+        text = read_as_pip_does(project, path)
         if text is None:
             problems.append(Problem(path, 1, None, "not readable as UTF-8 text", "syntax"))
             return
@@ -131,6 +132,28 @@ def _parse_tree(project: Project) -> Requirements:
 
     visit(ROOT_FILE, (ROOT_FILE,))
     return Requirements(tuple(requirements), tuple(problems), tuple(includes))
+
+
+# The byte-order marks pip's requirement-file decoder honours (pip._internal.utils.encoding).
+_BOMS = ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"))
+
+
+def read_as_pip_does(project: Project, path: str) -> str | None:
+    """The file's text: UTF-8, or the encoding its byte-order mark names (an editor's
+    "Unicode" is UTF-16, which pip reads), else None."""
+    text = project.read_text(path)
+    if text is not None:
+        return text
+    data = project.read_bytes(path)
+    for bom, encoding in _BOMS:
+        if data is not None and data.startswith(bom):
+            try:
+                decoded = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if "\x00" in decoded else decoded
+    return None
 
 
 def _clean_target(raw: str) -> str:

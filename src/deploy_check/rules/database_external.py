@@ -1,4 +1,4 @@
-"""App code connects to a database server (PostgreSQL, MySQL, MongoDB, ...), not SQLite.
+"""App code connects to a database server (PostgreSQL, MySQL, MongoDB, Redis, ...), not SQLite.
 
 ## Why it breaks on Niblit
 Niblit apps use SQLite at /data/app.db. There is no database server to reach,
@@ -6,7 +6,19 @@ so a `postgresql://` URL, a non-SQLite `SQLALCHEMY_DATABASE_URI` or a driver's
 `connect()` fails at start or on the first request. Credentials in such URLs
 are never repeated in the message. A URL read from the environment
 (`os.environ["DATABASE_URL"]`) cannot be judged statically and is not
-reported.
+reported; its literal default is (`os.environ.get("REDIS_URL",
+"redis://localhost:6379")`): Niblit does not set that variable, and no value
+would help, since nothing else runs beside the app.
+
+The same goes for the other datastores a compose file usually starts beside
+the app: Redis (`redis.Redis(...)`, `redis://` URLs, a Flask-Caching, RQ or
+Celery broker on Redis), RabbitMQ (`amqp://`, `pika`), Memcached,
+Elasticsearch and OpenSearch. Niblit runs one container and nothing beside
+it, so code that connects to one of them fails there: an error, like a
+database server. (A requirement that only installs such a client is
+`requirements-external-db`, a warning for these.) A scheme handed to a string
+method, as in `url.replace("postgres://", "postgresql://")`, is not a
+connection and not reported.
 
 ## How to fix
 Use SQLite at the path Niblit gives you:
@@ -44,9 +56,12 @@ RULE = Rule("database-external", severity="error", doc=__doc__)
 
 _URL = re.compile(
     r"^(?P<scheme>postgres(?:ql)?|mysql|mariadb|mssql|oracle|mongodb(?:\+srv)?|cockroachdb|redshift|db2|ibm_db_sa|"
-    r"snowflake|clickhouse)(?:\+[\w-]+)?://",
+    r"snowflake|clickhouse|rediss?|redis\+sentinel|amqps?|pyamqp|librabbitmq|memcached?)(?:\+[\w-]+)?://",
     re.IGNORECASE,
 )
+# What each URL scheme reaches, when it is not a database server.
+_SERVICES = {"redis": "Redis", "rediss": "Redis", "redis+sentinel": "Redis", "amqp": "RabbitMQ", "amqps": "RabbitMQ",
+             "pyamqp": "RabbitMQ", "librabbitmq": "RabbitMQ", "memcache": "Memcached", "memcached": "Memcached"}
 _DRIVER_CONNECTS = {
     "psycopg2.connect": "PostgreSQL", "psycopg.connect": "PostgreSQL", "psycopg.AsyncConnection.connect": "PostgreSQL",
     "asyncpg.connect": "PostgreSQL", "asyncpg.create_pool": "PostgreSQL", "pg8000.connect": "PostgreSQL",
@@ -56,40 +71,75 @@ _DRIVER_CONNECTS = {
     "pymssql.connect": "SQL Server", "cx_Oracle.connect": "Oracle", "oracledb.connect": "Oracle",
     "pymongo.MongoClient": "MongoDB", "motor.motor_asyncio.AsyncIOMotorClient": "MongoDB",
     "mongoengine.connect": "MongoDB", "flask_pymongo.PyMongo": "MongoDB", "flask_mysqldb.MySQL": "MySQL",
+    # Other datastores: nothing runs beside the app on Niblit.
+    "redis.Redis": "Redis", "redis.StrictRedis": "Redis", "redis.from_url": "Redis", "redis.Redis.from_url": "Redis",
+    "redis.StrictRedis.from_url": "Redis", "redis.asyncio.Redis": "Redis", "redis.asyncio.from_url": "Redis",
+    "redis.ConnectionPool": "Redis", "redis.cluster.RedisCluster": "Redis", "aioredis.from_url": "Redis",
+    "flask_redis.FlaskRedis": "Redis", "pika.BlockingConnection": "RabbitMQ", "pika.SelectConnection": "RabbitMQ",
+    "elasticsearch.Elasticsearch": "Elasticsearch", "opensearchpy.OpenSearch": "OpenSearch",
+    "pymemcache.client.base.Client": "Memcached", "pymemcache.Client": "Memcached", "memcache.Client": "Memcached",
+    "pylibmc.Client": "Memcached",
 }
 
 
 def check_module(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
-        if not python.mentions(project, module, "://", "connect", "Client", "PyMongo", "MySQL", "Pool"):
+        if not python.mentions(project, module, "://", "connect", "Connection", "Client", "PyMongo", "MySQL", "Pool",
+                                           "Redis", "redis", "search", "Search"):
             continue
         resolver = python.resolver(project, module)
         seen: set[int] = set()
-        for node in python.nodes_of(project, module, ast.Constant, ast.Call):
-            found = _url_literal(node) or _driver_call(node, resolver)
+        nodes = python.nodes_of(project, module, ast.Constant, ast.Call)
+        schemes_only = _string_method_arguments(nodes)
+        for node in nodes:
+            found = (_url_literal(node) if id(node) not in schemes_only else None) or _driver_call(node, resolver)
             line = getattr(node, "lineno", 0)
             if found is None or line in seen:
                 continue
             seen.add(line)
-            yield RULE.finding(
-                f"{found}: Niblit apps use SQLite only, there is no database server to reach",
-                python.location(module.path, node),
-                hint=f"use sqlite3 or sqlite:/// with {spec.DATABASE_PATH_READ}",
-            )
+            description, service = found
+            if service is None:
+                message = f"{description}: Niblit apps use SQLite only, there is no database server to reach"
+                hint = f"use sqlite3 or sqlite:/// with {spec.DATABASE_PATH_READ}"
+            else:
+                message = f"{description}: Niblit runs the app alone in one container, there is no {service} beside it"
+                hint = (f"keep that state in SQLite ({spec.DATABASE_PATH_READ}) or in files under {spec.DATA_DIR}; "
+                        "a cache can be Flask-Caching's SimpleCache or FileSystemCache, a job queue a thread or the "
+                        "request itself")
+            yield RULE.finding(message, python.location(module.path, node), hint=hint)
 
 
-def _url_literal(node: ast.AST) -> str | None:
+_STRING_METHODS = frozenset({"replace", "startswith", "endswith", "removeprefix", "split", "partition", "find"})
+
+
+def _string_method_arguments(nodes: list[ast.AST]) -> set[int]:
+    """ids of the literals passed to str methods: `url.replace("postgres://", ...)` names a
+    scheme to rewrite or test for, not a database to connect to."""
+    return {id(arg) for node in nodes if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _STRING_METHODS for arg in node.args if isinstance(arg, ast.Constant)}
+
+
+Found = tuple[str, str | None]  # (what it is, the service when it is not a database server)
+
+
+def _url_literal(node: ast.AST) -> Found | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         match = _URL.match(node.value.strip())
         if match:
-            return f"a {match.group('scheme').lower()}:// database URL"
+            scheme = match.group("scheme").lower()
+            service = _SERVICES.get(scheme)
+            return (f"a {scheme}:// {service} URL" if service else f"a {scheme}:// database URL"), service
     return None
 
 
-def _driver_call(node: ast.AST, resolver: python.Resolver) -> str | None:
+def _driver_call(node: ast.AST, resolver: python.Resolver) -> Found | None:
     if isinstance(node, ast.Call):
         name = resolver.qualified(node.func) or ""
         database = _DRIVER_CONNECTS.get(name)
         if database:
-            return f"{name}(): a {database} connection"
+            service = None if database in _DATABASE_SERVERS else database
+            return f"{name}(): a {database} connection", service
     return None
+
+
+_DATABASE_SERVERS = frozenset({"PostgreSQL", "MySQL", "MariaDB", "SQL Server (ODBC)", "SQL Server", "Oracle", "MongoDB"})
