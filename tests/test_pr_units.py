@@ -14,6 +14,9 @@ from deploy_check.report.suggestions import Suggestion
 from deploy_check.rest import Rest
 from deploy_check.rest import RestError
 from deploy_check.result import Report
+from deploy_check.stages import BuildStage
+from deploy_check.stages import PackageStage
+from deploy_check.stages import SmokeStage
 from tests.fake_github import TOKEN
 from tests.fake_github import FakeGitHub
 
@@ -70,7 +73,7 @@ def test_keys_follow_the_line_text_not_its_number():
 
 def test_encode_decode_round_trip_and_hostile_text():
     report = Report(path=".", findings=[finding(message="--> <!-- `x` @you"), finding(rule="secret-file", line=None)])
-    report.build = {"status": "ok", "seconds": 3.5, "image_size_bytes": 1000}
+    report.build = BuildStage("ok", 3.5, 1000)
     kept = baseline.from_report(report, "a" * 40, passed=False)
     text = baseline.encode(kept)
     assert "-->" not in text[len(baseline.MARKER):-len(baseline.END) - 1]
@@ -111,10 +114,9 @@ def test_compare_is_a_multiset():
 
 def report_with(figures):
     report = Report(path=".", tier="free")
-    report.build = {"status": "ok", "seconds": figures[0], "image_size_bytes": figures[1]}
-    report.smoke = {"status": "ok", "cold_start_seconds": figures[2], "peak_memory_bytes": figures[3],
-                    "restart": "ok"}
-    report.package = {"status": "ok", "bytes": figures[4], "files": 3, "sha256": "0" * 64, "path": "x"}
+    report.build = BuildStage("ok", figures[0], figures[1])
+    report.smoke = SmokeStage("ok", figures[2], figures[3], "ok")
+    report.package = PackageStage("ok", "x", figures[4], 3, "0" * 64)
     return report
 
 

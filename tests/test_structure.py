@@ -20,9 +20,9 @@ PACKAGE = "deploy_check"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("spec and finding", ("", "spec", "finding", "errors")),
     ("the tree and its settings", ("walk", "project", "upload_set", "ignores", "config", "github")),
-    ("parsing", ("parsing", "parsing.*")),
+    ("parsing", ("parsing", "parsing.*", "module_visit")),
     ("rules", ("rules", "rules.*")),
-    ("run settings and results", ("options", "result")),
+    ("run settings and results", ("options", "result", "stages")),
     ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "package", "artifact", "fixing", "fixing.*",
                                 "rest", "changed_lines", "baseline")),
     ("engine", ("engine", "module_visit", "apps")),

@@ -15,7 +15,7 @@ from tests.rules.helpers import make_repo
 
 def zip_of(repo, out) -> zipfile.ZipFile:
     report = check(str(repo), Options(skip_build=True, zip_path=str(out)))
-    assert report.package["status"] == "ok"
+    assert report.package.status == "ok"
     return zipfile.ZipFile(out)
 
 
@@ -49,7 +49,7 @@ def test_spec_exclusions(tmp_path):
     archive = zip_of(repo, tmp_path / "out.zip")
     assert archive.namelist() == ["app.py", "nested/data/keep.txt"]
     report = check(str(repo), Options(skip_build=True, zip_path=str(tmp_path / "again.zip")))
-    left_out = {item["path"] for item in report.package["excluded"]}
+    left_out = {item["path"] for item in report.package.excluded}
     assert {".env", ".gitignore", "x.pyc", "venv/", "data/", "node_modules/"} <= left_out
 
 

@@ -30,6 +30,7 @@ from deploy_check.report import RenderContext
 from deploy_check.report import render
 from deploy_check.report import summary
 from deploy_check.report import write_file
+from deploy_check.stages import PackageStage
 from deploy_check.walk import OUTPUT_DIR
 
 TRUE = ("true", "yes", "1", "on")
@@ -148,23 +149,23 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     outputs: dict[str, object] = {
         "errors": report.counts["error"], "warnings": report.counts["warning"], "zip-path": "", "zip-sha256": "",
         "artifact-id": "", "artifact-url": "", "artifact-digest": "",
-        "cold-start-seconds": report.smoke.get("cold_start_seconds") or "",
-        "peak-memory-bytes": report.smoke.get("peak_memory_bytes") or "",
+        "cold-start-seconds": report.smoke.cold_start_seconds or "",
+        "peak-memory-bytes": report.smoke.peak_memory_bytes or "",
     }
     blocking = [f for f in report.findings if f.severity is Severity.ERROR]
     if blocking:
-        report.package = {"status": "skipped", "path": None, "bytes": None, "files": None, "sha256": None,
-                          "reason": f"{len(blocking)} error(s) must be fixed first: no zip, no artifact"}
+        report.package = PackageStage(reason=f"{len(blocking)} error(s) must be fixed first: no zip, no artifact")
     else:
         destination = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.zip")
         options.zip_path = destination
         from deploy_check.package import package_stage
 
-        report.findings = engine.finish(project, [*report.findings, *package_stage(project, options, report)],
+        report.package, zipped = package_stage(project, options)
+        report.findings = engine.finish(project, [*report.findings, *zipped],
                                         options.with_config(engine.load_config(project)))
         outputs["zip-path"] = os.path.relpath(destination, workspace).replace(os.sep, "/")
-        outputs["zip-sha256"] = report.package["sha256"]
-        report.package["name"] = f"{artifact_name}.zip"
+        outputs["zip-sha256"] = report.package.sha256
+        report.package.name = f"{artifact_name}.zip"
         uploaded = _upload(environ, upload, artifact_name, destination, retention_days, notes, out)
         if uploaded is not None:
             outputs["artifact-id"] = uploaded.id

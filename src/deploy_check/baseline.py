@@ -81,14 +81,14 @@ def finding_key(finding: Finding, source_line: SourceLine | None) -> str:
 
 def figures_of(report: Report) -> dict[str, float | None]:
     build, smoke, package = report.build, report.smoke, report.package
-    limit = smoke.get("memory_limit_bytes") or spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes
+    limit = smoke.memory_limit_bytes or spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes
     return {
-        "build_seconds": build.get("seconds") if build.get("status") == "ok" else None,
-        "image_size_bytes": build.get("image_size_bytes") if build.get("status") == "ok" else None,
-        "cold_start_seconds": smoke.get("cold_start_seconds"),
-        "peak_memory_bytes": smoke.get("peak_memory_bytes"),
+        "build_seconds": build.seconds if build.status == "ok" else None,
+        "image_size_bytes": build.image_size_bytes if build.status == "ok" else None,
+        "cold_start_seconds": smoke.cold_start_seconds,
+        "peak_memory_bytes": smoke.peak_memory_bytes,
         "memory_limit_bytes": limit,
-        "zip_bytes": package.get("bytes") if package.get("status") == "ok" else None,
+        "zip_bytes": package.bytes if package.status == "ok" else None,
     }
 
 

@@ -149,7 +149,8 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     def package() -> None:
         from deploy_check.package import package_stage
 
-        packaged.extend(package_stage(project, options, report))
+        report.package, zipped = package_stage(project, options)
+        packaged.extend(zipped)
 
     if options.skip_build:
         # The zip needs no finding: it is written while the lint's workers parse.
@@ -186,14 +187,16 @@ def _run(project: Project, options: Options, report: Report, docker_client: obje
          meanwhile: Callable[[], list[Finding]]) -> list[Finding]:
     """Build and smoke-test `built`, with `meanwhile` run while the engine builds; the findings of both."""
     if built.blocked:
-        report.build = {**report.build, **built.stage()}
+        report.build = built.stage()
         return meanwhile()
     from deploy_check.runtime import Runtime
 
-    with Runtime(project, options, report, docker_client, built) as runtime:
+    with Runtime(project, options, docker_client, built) as runtime:
         runtime.start()
         found = meanwhile()
-        return found + runtime.finish()
+        ran = runtime.finish()
+    report.build, report.smoke = ran.build, ran.smoke
+    return found + ran.findings
 
 
 def finish(project: Project, findings: Iterable[Finding], options: Options) -> list[Finding]:

@@ -9,9 +9,9 @@ from deploy_check.finding import Location
 from deploy_check.finding import Severity
 from deploy_check.options import Options
 from deploy_check.project import Project
-from deploy_check.result import Report
 from deploy_check.rules import forbidden_file
 from deploy_check.rules import upload_size
+from deploy_check.stages import PackageStage
 from deploy_check.upload_set import excluded_reason
 from deploy_check.walk import OUTPUT_DIR
 from deploy_check.zipper import write_zip
@@ -43,7 +43,9 @@ def upload_paths(project: Project) -> tuple[list[str], list[dict[str, str]]]:
     return included, sorted(excluded, key=lambda item: item["path"])
 
 
-def package_stage(project: Project, options: Options, report: Report) -> list[Finding]:
+def package_stage(project: Project, options: Options) -> tuple[PackageStage, list[Finding]]:
+    """Write the upload zip to options.zip_path: the stage, and the findings about the zip.
+    A destination that cannot be written is a UsageError (exit 2)."""
     destination = options.zip_path or ""
     if os.path.isdir(destination):
         raise UsageError(f"--zip {destination}: is a directory (give a file name)")
@@ -57,12 +59,9 @@ def package_stage(project: Project, options: Options, report: Report) -> list[Fi
     try:
         result = write_zip(project.root, included, destination)
     except OSError as error:
-        report.package = {"status": "failed", "path": destination, "bytes": None, "files": None, "sha256": None,
-                          "reason": f"could not write the zip: {error.strerror or error}"}
         raise UsageError(f"--zip {destination}: {error.strerror or error}") from None
     excluded.extend({"path": path, "reason": reason} for path, reason in result.skipped)
-    report.package = {"status": "ok", "path": destination, "bytes": result.bytes, "files": result.files,
-                      "sha256": result.sha256, "excluded": excluded}
+    stage = PackageStage("ok", destination, result.bytes, result.files, result.sha256, excluded=excluded)
     findings = [forbidden_file.RULE.finding(f"{path}: {reason}; left out of the zip", Location(path))
                 for path, reason in result.skipped]
     limit = options.storage_limit
@@ -74,4 +73,4 @@ def package_stage(project: Project, options: Options, report: Report) -> list[Fi
         findings.append(upload_size.RULE.finding(
             f"the zip is {result.bytes / MB:.0f} MB, {result.bytes / limit:.0%} of the {options.tier} tier's storage",
             severity=Severity.WARNING))
-    return findings
+    return stage, findings

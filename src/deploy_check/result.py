@@ -8,24 +8,10 @@ from typing import Any
 from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
+from deploy_check.stages import BuildStage
+from deploy_check.stages import PackageStage
+from deploy_check.stages import SmokeStage
 
-
-
-def _skipped_build() -> dict[str, Any]:
-    return {"status": "skipped", "seconds": None, "image_size_bytes": None, "dockerfile": None, "fixed_tree": False}
-
-
-def _skipped_smoke() -> dict[str, Any]:
-    return {
-        "status": "skipped",
-        "cold_start_seconds": None,
-        "peak_memory_bytes": None,
-        "restart": "skipped",
-    }
-
-
-def _skipped_package() -> dict[str, Any]:
-    return {"status": "skipped", "path": None, "bytes": None, "files": None, "sha256": None}
 
 
 @dataclasses.dataclass
@@ -34,9 +20,9 @@ class Report:
 
     path: str
     findings: list[Finding] = dataclasses.field(default_factory=list)
-    build: dict[str, Any] = dataclasses.field(default_factory=_skipped_build)
-    smoke: dict[str, Any] = dataclasses.field(default_factory=_skipped_smoke)
-    package: dict[str, Any] = dataclasses.field(default_factory=_skipped_package)
+    build: BuildStage = dataclasses.field(default_factory=BuildStage)
+    smoke: SmokeStage = dataclasses.field(default_factory=SmokeStage)
+    package: PackageStage = dataclasses.field(default_factory=PackageStage)
     tier: str = spec.DEFAULT_TIER
     fail_on: str = "error"
     # What --fix did ({"applied", "files", "dropped"}); None when it was not asked for.
@@ -56,7 +42,7 @@ class Report:
     def build_notes(self) -> list[str]:
         """What every format says about the build besides its figures: which Dockerfile was
         smoke-tested and why, or why nothing could be built."""
-        return [str(self.build[key]) for key in ("note", "reason") if self.build.get(key)]
+        return self.build.notes
 
     @property
     def counts(self) -> dict[str, int]:
@@ -72,8 +58,8 @@ class Report:
             "tier": self.tier,
             "findings": [finding.to_dict() for finding in self.findings],
             "counts": self.counts,
-            "build": self.build,
-            "smoke": self.smoke,
-            "package": self.package,
+            "build": self.build.to_dict(),
+            "smoke": self.smoke.to_dict(),
+            "package": self.package.to_dict(),
             **({"fixed": self.fixed} if self.fixed is not None else {}),
         }

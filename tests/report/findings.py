@@ -4,6 +4,9 @@ from __future__ import annotations
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
 from deploy_check.result import Report
+from deploy_check.stages import BuildStage
+from deploy_check.stages import PackageStage
+from deploy_check.stages import SmokeStage
 
 SOURCE = {
     ("app.py", 3): 'conn = sqlite3.connect("app.db")',
@@ -31,12 +34,10 @@ def sample_report() -> Report:
         Finding("smoke-cold-start", Severity.NOTICE, "first answer after 2.0 s"),
     ]
     report = Report(path="app", findings=sorted(findings, key=Finding.sort_key), tier="free")
-    report.build = {"status": "failed", "seconds": 12.34, "image_size_bytes": 150 * 1024 * 1024,
-                    "dockerfile": "template", "fixed_tree": True,
-                    "note": "smoke-tested with the spec's template, because your Dockerfile differs: "
-                    "this is what Niblit runs once it is fixed"}
-    report.smoke = {"status": "ok", "cold_start_seconds": 1.2, "peak_memory_bytes": 47 * 1024 * 1024,
-                    "restart": "ok"}
-    report.package = {"status": "ok", "path": "out/app.zip", "bytes": 12345, "files": 7, "sha256": "ab" * 32,
-                      "excluded": [{"path": ".env", "reason": "secret file"}, {"path": "a|b", "reason": "x"}]}
+    report.build = BuildStage("failed", 12.34, 150 * 1024 * 1024, dockerfile="template", fixed_tree=True,
+                              note="smoke-tested with the spec's template, because your Dockerfile differs: "
+                              "this is what Niblit runs once it is fixed")
+    report.smoke = SmokeStage("ok", 1.2, 47 * 1024 * 1024, "ok")
+    report.package = PackageStage("ok", "out/app.zip", 12345, 7, "ab" * 32,
+                                  excluded=[{"path": ".env", "reason": "secret file"}, {"path": "a|b", "reason": "x"}])
     return report

@@ -38,10 +38,10 @@ def leftovers(client) -> list[str]:
 def test_example_builds_boots_and_passes(docker_client):
     report = check(str(EXAMPLE), Options(), docker_client=docker_client)
     assert report.findings == []
-    assert report.build["status"] == "ok" and report.build["image_size_bytes"] > 0
-    assert report.smoke["status"] == "ok" and report.smoke["restart"] == "ok"
-    assert 0 <= report.smoke["cold_start_seconds"] < 10
-    assert 0 < report.smoke["peak_memory_bytes"] < 256 * 1024 * 1024
+    assert report.build.status == "ok" and report.build.image_size_bytes > 0
+    assert report.smoke.status == "ok" and report.smoke.restart == "ok"
+    assert 0 <= report.smoke.cold_start_seconds < 10
+    assert 0 < report.smoke.peak_memory_bytes < 256 * 1024 * 1024
     assert leftovers(docker_client) == []
 
 
@@ -90,7 +90,7 @@ def test_memory_over_the_tier_is_found(docker_client):
 def test_memory_fits_a_bigger_tier(docker_client):
     report = check(str(APPS / "memory-hog"), Options(tier="team", timeout=30), docker_client=docker_client)
     assert [f for f in report.findings if f.rule == "smoke-memory" and f.severity.value == "error"] == []
-    assert report.smoke["peak_memory_bytes"] > 300 * 1024 * 1024
+    assert report.smoke.peak_memory_bytes > 300 * 1024 * 1024
 
 
 def test_app_sees_only_the_spec_environment_and_what_env_adds(docker_client, monkeypatch):

@@ -15,11 +15,11 @@ def test_routes_are_discovered_probed_and_judged(docker_client):
     report = check(str(APPS / "routes"), Options(), docker_client=docker_client)
     http = sorted((f.severity.value, f.path, f.line) for f in report.findings if f.rule == "smoke-http")
     assert http == [("error", "app.py", 17), ("notice", "app.py", 44)]  # /report's traceback; /gone
-    probed = {entry["path"]: entry["status"] for entry in report.smoke["routes"]}
+    probed = {entry["path"]: entry["status"] for entry in report.smoke.routes}
     # 401 and a redirect to the login are fine; a parameter, a POST and a state-changing name are not probed.
     assert probed == {"/": 200, "/account": 302, "/admin": 401, "/gone": 404, "/health": 200, "/login": 200,
                       "/report": 500}
-    discovery = report.smoke["route_discovery"]
+    discovery = report.smoke.route_discovery
     assert discovery["source"] == "url_map"
     assert discovery["skipped"] == [{"path": "/reset-db", "why": "its name says it changes state"}]
     assert leftovers(docker_client) == []
@@ -28,8 +28,8 @@ def test_routes_are_discovered_probed_and_judged(docker_client):
 def test_no_probe_routes_probes_the_smoke_paths_only(docker_client):
     report = check(str(APPS / "routes"), Options(probe_routes=False), docker_client=docker_client)
     assert [f for f in report.findings if f.rule == "smoke-http"] == []
-    assert [entry["path"] for entry in report.smoke["routes"]] == ["/"]
-    assert "route_discovery" not in report.smoke
+    assert [entry["path"] for entry in report.smoke.routes] == ["/"]
+    assert report.smoke.route_discovery is None
     assert leftovers(docker_client) == []
 
 

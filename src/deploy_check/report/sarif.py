@@ -49,7 +49,7 @@ def render(report: Report, context: RenderContext) -> str:
             "toolExecutionNotifications": [{"level": "note", "message": {"text": note}}
                                            for note in report.build_notes],
         }]
-        run["properties"] = {"build": {key: report.build.get(key) for key in ("dockerfile", "fixed_tree")}}
+        run["properties"] = {"build": {"dockerfile": report.build.dockerfile, "fixed_tree": report.build.fixed_tree}}
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from deploy_check.report.context import RenderContext
 
 MAX_ROWS = 500
-MIB = 1024 * 1024
 _ICONS = {"error": "❌", "warning": "⚠️", "notice": "ℹ️"}
 
 
@@ -63,25 +62,21 @@ def _row(finding: Finding, context: RenderContext) -> str:
 def _figures(report: Report) -> list[str]:
     rows = []
     build, smoke = report.build, report.smoke
-    if build.get("status") != "skipped":
-        size = build.get("image_size_bytes")
-        seconds = build.get("seconds")
-        rows.append(f"| Build | {build['status']}" + (f", {seconds:.1f} s" if seconds is not None else "")
-                    + (f", image {size / MIB:.0f} MiB" if size else "") + " |")
+    if build.ran:
+        facts = build.describe()
+        rows.append(f"| Build | {build.status}" + (f", {facts['seconds']}" if "seconds" in facts else "")
+                    + (f", image {facts['image']}" if "image" in facts else "") + " |")
     else:
-        reason = build.get("reason")
-        rows.append(f"| Build | skipped: {cell(reason)} |" if reason else "| Build | skipped |")
-    if build.get("note"):
-        rows.append(f"| Dockerfile | {cell(build['note'])} |")
-    if smoke.get("status") != "skipped":
-        cold = smoke.get("cold_start_seconds")
-        peak = smoke.get("peak_memory_bytes")
-        limit = spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes
-        rows.append(f"| Smoke test | {smoke['status']} |")
-        rows.append(f"| Cold start | {cold:.1f} s |" if cold is not None else "| Cold start | — |")
-        rows.append(f"| Peak memory | {peak / MIB:.0f} MiB of {limit / MIB:.0f} MiB ({peak / limit:.0%}) |"
-                    if peak is not None else "| Peak memory | — |")
-        rows.append(f"| Restart on the same /data | {smoke.get('restart', 'skipped')} |")
+        rows.append(f"| Build | skipped: {cell(build.reason)} |" if build.reason else "| Build | skipped |")
+    if build.note:
+        rows.append(f"| Dockerfile | {cell(build.note)} |")
+    if smoke.ran:
+        facts = smoke.describe(spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes)
+        rows.append(f"| Smoke test | {smoke.status} |")
+        rows.append(f"| Cold start | {facts['cold start']} |" if "cold start" in facts else "| Cold start | — |")
+        rows.append(f"| Peak memory | {facts['peak memory']} of {facts['memory limit']} ({facts['memory share']}) |"
+                    if "peak memory" in facts else "| Peak memory | — |")
+        rows.append(f"| Restart on the same {spec.DATA_DIR} | {facts['restart']} |")
     else:
         rows.append("| Smoke test | skipped |")
     return ["| Check | Result |", "|---|---|", *rows, ""]
@@ -89,19 +84,18 @@ def _figures(report: Report) -> list[str]:
 
 def _package(report: Report) -> list[str]:
     package = report.package
-    if package.get("status") != "ok":
-        reason = package.get("reason")
-        if reason:
-            return ["### Upload zip", "", f"Not built: {cell(reason)}", ""]
+    facts = package.describe()
+    if not facts:
+        if package.reason:
+            return ["### Upload zip", "", f"Not built: {cell(package.reason)}", ""]
         return []
     out = [
         "### Upload zip",
         "",
-        f"`{cell(package.get('name') or package.get('path'))}`: {package['bytes'] / MIB:.2f} MiB, "
-        f"{package['files']} files, sha256 `{package['sha256']}`",
+        f"`{cell(package.name or str(package.path))}`: {facts['size']}, {facts['files']}, sha256 `{facts['sha256']}`",
         "",
     ]
-    excluded = package.get("excluded") or []
+    excluded = package.excluded or []
     if excluded:
         out.extend(["<details><summary>Left out of the zip</summary>", "", "| Path | Why |", "|---|---|"])
         for item in excluded[:MAX_ROWS]:

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 _MAX_SOURCE = 120
-MIB = 1024 * 1024
 
 
 def printable(text: str) -> str:
@@ -92,28 +91,29 @@ def _quoted(source: str, finding: Finding) -> list[str]:
 def _stages(report: Report) -> list[str]:
     out = []
     build, smoke, package = report.build, report.smoke, report.package
-    if build.get("status") != "skipped":
-        size = build.get("image_size_bytes")
-        out.append(f"build:   {build['status']}" + (f" in {build['seconds']:.1f} s" if build.get("seconds") is not None else "")
-                   + (f", image {size / MIB:.0f} MiB" if size else ""))
+    if build.ran:
+        facts = build.describe()
+        out.append(f"build:   {build.status}" + (f" in {facts['seconds']}" if "seconds" in facts else "")
+                   + (f", image {facts['image']}" if "image" in facts else ""))
     for note in report.build_notes:
-        out.append(("         " if build.get("status") != "skipped" else "build:   skipped: ") + printable(note))
-    if smoke.get("status") != "skipped":
-        parts = [f"smoke:   {smoke['status']}"]
-        if smoke.get("cold_start_seconds") is not None:
-            parts.append(f"cold start {smoke['cold_start_seconds']:.1f} s")
-        if smoke.get("peak_memory_bytes") is not None:
-            limit = smoke.get("memory_limit_bytes")
-            peak = f"peak memory {smoke['peak_memory_bytes'] / MIB:.0f} MiB"
-            parts.append(peak + (f" of {limit / MIB:.0f} MiB" if limit else ""))
-        parts.append(f"restart {smoke.get('restart', 'skipped')}")
+        out.append(("         " if build.ran else "build:   skipped: ") + printable(note))
+    if smoke.ran:
+        facts = smoke.describe()
+        parts = [f"smoke:   {smoke.status}"]
+        if "cold start" in facts:
+            parts.append(f"cold start {facts['cold start']}")
+        if "peak memory" in facts:
+            parts.append(f"peak memory {facts['peak memory']}"
+                         + (f" of {facts['memory limit']}" if "memory limit" in facts else ""))
+        parts.append(f"restart {facts['restart']}")
         out.append(", ".join(parts))
-    if package.get("status") != "skipped":
-        if package.get("status") == "ok":
-            out.append(f"zip:     {printable(str(package.get('path')))} ({package['bytes'] / MIB:.2f} MiB, {package['files']} files)")
-            out.append(f"         sha256 {package['sha256']}")
+    if package.ran:
+        facts = package.describe()
+        if facts:
+            out.append(f"zip:     {printable(str(package.path))} ({facts['size']}, {facts['files']})")
+            out.append(f"         sha256 {facts['sha256']}")
         else:
-            out.append(f"zip:     {package['status']}")
+            out.append(f"zip:     {package.status}")
     return out + ([""] if out else [])
 
 

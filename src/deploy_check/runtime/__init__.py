@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,8 +14,9 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Severity
 from deploy_check.options import Options
 from deploy_check.project import Project
-from deploy_check.result import Report
 from deploy_check.rules import smoke_boot
+from deploy_check.stages import BuildStage
+from deploy_check.stages import SmokeStage
 from deploy_check.rules import smoke_restart
 from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
@@ -33,16 +35,24 @@ from deploy_check.runtime.source import TEMPLATE
 from deploy_check.runtime.source import BuildSource
 
 
+@dataclasses.dataclass
+class RuntimeResult:
+    """What building and smoke-testing gave: the two stages and their findings."""
+
+    build: BuildStage
+    smoke: SmokeStage
+    findings: list[Finding]
+
 
 class Runtime:
     """Build and smoke-test one project. `start()` sets the engine building and returns at
     once (the lint runs meanwhile); `finish()` waits for the build, runs the smoke test and
-    returns the findings. Leaving the `with` block cancels an unfinished build and removes
-    everything the run created, on every path."""
+    returns the stages and findings. Leaving the `with` block cancels an unfinished build and
+    removes everything the run created, on every path."""
 
-    def __init__(self, project: Project, options: Options, report: Report, docker_client: Any = None,
+    def __init__(self, project: Project, options: Options, docker_client: Any = None,
                  source: BuildSource | None = None) -> None:
-        self.project, self.options, self.report = project, options, report
+        self.project, self.options = project, options
         self.source = source or BuildSource(REPOSITORY, project.root)
         self.client = connect(docker_client)
         self.resources = Resources(self.client, new_run_id())
@@ -60,28 +70,30 @@ class Runtime:
         with _engine_errors():
             self._build = PendingBuild(self.client, self.source.context, self.resources, self.source.dockerfile_path)
 
-    def finish(self) -> list[Finding]:
-        """Build (and unless skip_smoke, run) the image; fill report.build/report.smoke."""
+    def finish(self) -> RuntimeResult:
+        """Build (and unless skip_smoke, run) the image: the stages and what they found."""
         with _engine_errors():
-            return self.source.original(self._finish())
+            ran = self._finish()
+        return dataclasses.replace(ran, findings=self.source.original(ran.findings))
 
-    def _finish(self) -> list[Finding]:
+    def _finish(self) -> RuntimeResult:
         if self._build is None:
             self.start()
         assert self._build is not None
-        options, report, resources = self.options, self.report, self.resources
+        options, resources = self.options, self.resources
         # Findings are placed in the tree that was built (a fixed copy, perhaps), then mapped back.
         project = Project(self.source.context) if self.source.fixed_tree else self.project
         result = self._build.finish(options.progress)  # type: ignore[arg-type]
-        report.build = {"status": "ok" if result.ok else "failed", "seconds": result.seconds,
-                        "image_size_bytes": result.image_size, **self.source.stage()}
+        build = self.source.stage("ok" if result.ok else "failed", result.seconds, result.image_size)
         if not result.ok:
-            return [verdicts.build_failure(project, result, template=self.source.dockerfile == TEMPLATE)]
+            failure = verdicts.build_failure(project, result, template=self.source.dockerfile == TEMPLATE)
+            return RuntimeResult(build, SmokeStage(), [failure])
         if options.keep_image:
             resources.images.remove(self._build.tag)
         if options.skip_smoke:
-            return []
-        return _smoke(self.client, project, options, report, resources, result)
+            return RuntimeResult(build, SmokeStage(), [])
+        smoked, findings = _smoke(self.client, project, options, resources, result)
+        return RuntimeResult(build, smoked, findings)
 
 
 @contextlib.contextmanager
@@ -103,8 +115,8 @@ def _is_engine_error(error: Exception) -> bool:
     return isinstance(error, (DockerException, requests.exceptions.RequestException, ConnectionError))
 
 
-def _smoke(client: Any, project: Project, options: Options, report: Report, resources: Resources,
-           result: BuildResult) -> list[Finding]:
+def _smoke(client: Any, project: Project, options: Options, resources: Resources,
+           result: BuildResult) -> tuple[SmokeStage, list[Finding]]:
     findings: list[Finding] = []
     limit = options.memory_limit
     with signals_held():
@@ -117,9 +129,8 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
         container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit,
                                                cpus, "app", options.smoke_env)
     except smoke.StartFailed as failed:
-        report.smoke = {"status": "failed", "cold_start_seconds": None, "peak_memory_bytes": None,
-                        "restart": "skipped", "memory_limit_bytes": limit, "answers": {}}
-        return [smoke_boot.start_failure(project, failed.reason)]
+        stage = SmokeStage("failed", memory_limit_bytes=limit, answers={})
+        return stage, [smoke_boot.start_failure(project, failed.reason)]
     inspection = Inspection(client, result.image_id or "", resources, limit, cpus, options.smoke_env)
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
@@ -154,15 +165,14 @@ def _smoke(client: Any, project: Project, options: Options, report: Report, reso
     if restart_finding is not None:
         findings.append(restart_finding)
     ok = not any(f.severity is Severity.ERROR for f in findings)
-    report.smoke = {"status": "ok" if ok else "failed", "cold_start_seconds": cold,
-                    "peak_memory_bytes": peak or None, "restart": restart, "memory_limit_bytes": limit,
-                    "answers": {path: answer.status for path, answer in run.answers.items()},
-                    "routes": [{"path": path, "status": answer.status, "seconds": answer.seconds}
-                               for path, answer in run.answers.items()]}
+    stage = SmokeStage("ok" if ok else "failed", cold, peak or None, restart, memory_limit_bytes=limit,
+                       answers={path: answer.status for path, answer in run.answers.items()},
+                       routes=[{"path": path, "status": answer.status, "seconds": answer.seconds}
+                               for path, answer in run.answers.items()])
     if probed is not None:
-        report.smoke["routes"] += [routes.to_json(item, finding) for item, finding in probed.judged]
-        report.smoke["route_discovery"] = probed.summary
-    return findings
+        stage.routes = [*(stage.routes or []), *(routes.to_json(item, finding) for item, finding in probed.judged)]
+        stage.route_discovery = probed.summary
+    return stage, findings
 
 
 def _probe_routes(project: Project, options: Options, run: smoke.Run, container: Any,

@@ -26,6 +26,7 @@ from deploy_check.spec import DOCKERFILE as DOCKERFILE_TEMPLATE
 from deploy_check.spec import DOCKERFILE_NAME as DOCKERFILE
 from deploy_check.spec import REQUIRED_PACKAGES
 from deploy_check.spec import REQUIREMENTS
+from deploy_check.stages import BuildStage
 if TYPE_CHECKING:
     from deploy_check.fixing import FixPlan
 
@@ -53,14 +54,11 @@ class BuildSource:
     note: str | None = None  # the one line every report shows about it
     blocked: str | None = None  # why nothing can be built at all
 
-    def stage(self) -> dict[str, object]:
-        """What the report's `build` says about the source."""
-        data: dict[str, object] = {"dockerfile": self.dockerfile, "fixed_tree": self.fixed_tree}
-        if self.blocked:
-            data["reason"] = self.blocked
-        elif self.note:
-            data["note"] = self.note
-        return data
+    def stage(self, status: str = "skipped", seconds: float | None = None,
+              image_size_bytes: int | None = None) -> BuildStage:
+        """The report's `build` stage: what was measured, and what it says about the source."""
+        return BuildStage(status, seconds, image_size_bytes, dockerfile=self.dockerfile, fixed_tree=self.fixed_tree,
+                          note=None if self.blocked else self.note, reason=self.blocked)
 
     def original(self, findings: Iterable[Finding]) -> list[Finding]:
         """The findings, placed on the user's own lines: a line of a fixed file is mapped back
