@@ -58,8 +58,8 @@ def test_what_cannot_be_built_says_why_in_every_report(tmp_path, files, mode, re
 
     # Blocked before any engine is asked: this runs without Docker.
     report = check(str(_tree(tmp_path, files).root), Options(build_dockerfile=mode, skip_smoke=True))
-    assert report.build["status"] == "skipped" and report.build["reason"].startswith(reason)
-    assert "note" not in report.build
+    assert report.build.status == "skipped" and report.build.reason.startswith(reason)
+    assert report.build.note is None and "note" not in report.build.to_dict()
     assert f"build:   skipped: {reason}" in render("text", report)
     assert reason in summary.render(report, RenderContext())
     assert f"::notice title=deploy-check build::{reason}" in render("github", report)

@@ -43,9 +43,9 @@ def test_a_drifted_dockerfile_is_smoke_tested_with_the_template(docker_client, l
     # is still placed on the user's own line.
     report = check(str(APPS / "drifted-dockerfile"), Options(smoke_paths=("/", "/broken")),
                    docker_client=docker_client)
-    assert report.build["status"] == "ok"
-    assert report.build["dockerfile"] == "template" and report.build["note"] == DRIFT_NOTE
-    assert report.smoke["answers"] == {"/": 200, "/broken": 500}
+    assert report.build.status == "ok"
+    assert report.build.dockerfile == "template" and report.build.note == DRIFT_NOTE
+    assert report.smoke.answers == {"/": 200, "/broken": 500}
     runtime = [(f.rule, f.path, f.line) for f in report.findings if f.rule.startswith(("smoke-", "build-"))]
     assert runtime == [("smoke-http", "app.py", 13)]
     assert any(f.rule == "dockerfile-base-image" for f in report.findings)  # the lint still says why
@@ -56,16 +56,16 @@ def test_a_drifted_dockerfile_is_smoke_tested_with_the_template(docker_client, l
 def test_the_repositorys_own_dockerfile_when_asked(docker_client, leftovers):
     report = check(str(APPS / "drifted-dockerfile"), Options(build_dockerfile="repository"),
                    docker_client=docker_client)
-    assert report.build["status"] == "failed" and report.build["dockerfile"] == "repository"
-    assert "note" not in report.build
+    assert report.build.status == "failed" and report.build.dockerfile == "repository"
+    assert report.build.note is None
     assert [f.rule for f in report.findings if f.rule == "build-failed"] == ["build-failed"]
     assert leftovers(docker_client) == []
 
 
 def test_a_missing_dockerfile_is_smoke_tested_with_the_template(docker_client, leftovers):
     report = check(str(APPS / "no-dockerfile"), Options(), docker_client=docker_client)
-    assert report.build["status"] == "ok" and report.smoke["status"] == "ok"
-    assert report.build["dockerfile"] == "template" and report.build["note"] == MISSING_NOTE
+    assert report.build.status == "ok" and report.smoke.status == "ok"
+    assert report.build.dockerfile == "template" and report.build.note == MISSING_NOTE
     assert [f.rule for f in report.findings] == ["dockerfile-missing"]
     assert not (APPS / "no-dockerfile" / "Dockerfile").exists()  # a check writes nothing there
     assert leftovers(docker_client) == []
@@ -73,7 +73,7 @@ def test_a_missing_dockerfile_is_smoke_tested_with_the_template(docker_client, l
 
 def test_a_template_dockerfile_changes_nothing(docker_client, leftovers):
     report = check(str(EXAMPLE), Options(skip_smoke=True), docker_client=docker_client)
-    assert report.build["status"] == "ok"
-    assert (report.build["dockerfile"], report.build["fixed_tree"]) == ("repository", False)
-    assert "note" not in report.build
+    assert report.build.status == "ok"
+    assert (report.build.dockerfile, report.build.fixed_tree) == ("repository", False)
+    assert report.build.note is None
     assert leftovers(docker_client) == []
