@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from deploy_check import action
+from deploy_check.artifact import validate_name
 from deploy_check.apps import find_apps
 from deploy_check.project import Project
 from tests.conftest import ROOT
@@ -77,6 +78,8 @@ def test_names_are_distinct_and_valid_artifact_names(tmp_path):
     })
     apps = listed(tmp_path)
     assert apps == [("a-b/c", "a-b-c"), ("a/b-c", "a-b-c-2"), ("we:ird?", "we_ird_")]
+    for _, name in apps:
+        validate_name(f"{name}-niblit")        # what the upload checks: raises on a bad name
 
 
 def test_a_symlinked_marker_out_of_the_repository_is_not_followed(tmp_path):
