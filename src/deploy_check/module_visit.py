@@ -18,6 +18,7 @@ from typing import Any
 
 from deploy_check.finding import Finding
 from deploy_check.parsing.imports import module_imports
+from deploy_check.parsing.reachability import module_links
 from deploy_check.parsing.secrets import python_secret_hits
 from deploy_check.parsing.secrets import secret_candidates
 from deploy_check.project import Project
@@ -25,6 +26,7 @@ from deploy_check.project import Project
 # What a project rule may ask of a module after its visit, each memoized under (name, path).
 FACTS: dict[str, Callable[[Project, str], Any]] = {
     "imports": module_imports,
+    "imports.links": module_links,
     "secrets.python": python_secret_hits,
 }
 

@@ -151,3 +151,45 @@ def test_service_clients_are_warnings_database_drivers_errors(tmp_path):
     make_repo(tmp_path, {"requirements.txt": "flask\ngunicorn\nredis\npsycopg2\n"})
     found = {f.line: f.severity.value for f in requirements_external_db.check(Project(str(tmp_path)))}
     assert found == {3: "warning", 4: "error"}
+
+
+def _severities(tmp_path, files):
+    make_repo(tmp_path, {"requirements.txt": OK, **files})
+    return sorted((f.path, f.line, f.severity.value) for f in import_not_in_requirements.check(Project(str(tmp_path))))
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # Only what the served app imports can fail it; a script nothing imports is a notice.
+        ({"app.py": "import flask\nimport helpers\n", "helpers.py": "import requests\n",
+          "scripts/seed.py": "import faker\n"},
+         [("helpers.py", 1, "warning"), ("scripts/seed.py", 1, "notice")]),
+        # Package-relative imports, imports inside the factory and from_object strings are followed.
+        ({"app.py": "from pkg import create_app\napp = create_app()\n",
+          "pkg/__init__.py": "def create_app():\n    from .views import bp\n    app.config.from_object('pkg.settings.Config')\n",
+          "pkg/views.py": "import markdown\n", "pkg/settings.py": "import yaml\n", "pkg/unused.py": "import boto3\n"},
+         [("pkg/settings.py", 1, "warning"), ("pkg/unused.py", 1, "notice"), ("pkg/views.py", 1, "warning")]),
+        # The entry named by the Dockerfile, the Procfile or FLASK_APP, else wsgi.py.
+        ({"Dockerfile": 'CMD ["gunicorn", "--bind", "0.0.0.0:5000", "wsgi:app"]\n', "wsgi.py": "import a\n",
+          "a.py": "import requests\n", "b.py": "import boto3\n"},
+         [("a.py", 1, "warning"), ("b.py", 1, "notice")]),
+        ({"Procfile": "web: gunicorn 'flaskr:create_app()'\n", "flaskr/__init__.py": "import markdown\n",
+          "manage.py": "import click_extra\n"},
+         [("flaskr/__init__.py", 1, "warning"), ("manage.py", 1, "notice")]),
+        ({".flaskenv": "FLASK_APP=run.py\n", "run.py": "import requests\n", "migrations/env.py": "import alembic\n"},
+         [("migrations/env.py", 1, "notice"), ("run.py", 1, "warning")]),
+        ({"wsgi.py": "import requests\n", "logger.py": "import loguru\n"},
+         [("logger.py", 1, "notice"), ("wsgi.py", 1, "warning")]),
+        # No entry at all: every deployed module counts, as before.
+        ({"tool/x.py": "import requests\n"}, [("tool/x.py", 1, "warning")]),
+        # Under a guard Niblit's environment never satisfies: not required there.
+        ({"app.py": "import os\nif os.environ.get('FLASK_COVERAGE'):\n    import coverage\n"
+                    "if 'SENTRY_DSN' in os.environ:\n    import sentry_sdk\n"
+                    "if os.getenv('PORT'):\n    import requests\n"}, [("app.py", 7, "warning")]),
+        # Flask-Bootstrap4 is imported as flask_bootstrap.
+        ({"app.py": "from flask_bootstrap import Bootstrap\n", "requirements.txt": OK + "Flask-Bootstrap4==4.0.2\n"}, []),
+    ],
+)
+def test_imports_count_where_the_served_app_runs_them(tmp_path, files, expected):
+    assert _severities(tmp_path, files) == expected

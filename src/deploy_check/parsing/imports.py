@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from packaging.utils import canonicalize_name
 
+from deploy_check import spec
 from deploy_check.project import Project
 
 # Import name -> the distribution that provides it, where the two differ.
@@ -125,6 +126,8 @@ DIST_PROVIDES: dict[str, frozenset[str]] = {
     "flask-restful": frozenset({"flask_restful", "aniso8601", "pytz"}),
     "flask-limiter": frozenset({"flask_limiter", "limits"}),
     "bootstrap-flask": frozenset({"flask_bootstrap"}),
+    "flask-bootstrap": frozenset({"flask_bootstrap"}),
+    "flask-bootstrap4": frozenset({"flask_bootstrap"}),
     "cryptography": frozenset({"cryptography", "cffi"}),
     "bcrypt": frozenset({"bcrypt"}),
 }
@@ -201,7 +204,7 @@ def _imports(path: str, body: list[ast.stmt], optional: bool) -> Iterator[Import
             yield from _imports(path, node.orelse, optional)
             yield from _imports(path, node.finalbody, optional)
         elif isinstance(node, ast.If):
-            type_only = _is_type_checking(node.test)
+            type_only = _is_type_checking(node.test) or _never_on_niblit(node.test)
             yield from _imports(path, node.body, optional or type_only)
             yield from _imports(path, node.orelse, optional)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With, ast.AsyncWith,
@@ -219,6 +222,35 @@ def _catches_import_error(node: ast.Try | ast.TryStar) -> bool:
             if isinstance(name, ast.Name) and name.id in ("ImportError", "ModuleNotFoundError", "Exception", "BaseException"):
                 return True
     return False
+
+
+def _never_on_niblit(test: ast.expr) -> bool:
+    """`if os.environ.get("FLASK_COVERAGE"):`, `if "X" in os.environ:`, `if os.getenv("X") == "1":`
+    for a variable X Niblit does not set: its body never runs there."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, right = test.left, test.comparators[0]
+        if isinstance(test.ops[0], ast.In) and isinstance(left, ast.Constant) and _is_environ(right):
+            return isinstance(left.value, str) and left.value not in spec.ENVIRONMENT_NAMES
+        if isinstance(test.ops[0], (ast.Eq, ast.Is)) and isinstance(right, ast.Constant) and right.value:
+            return _unset_read(left)
+        return False
+    return _unset_read(test)
+
+
+def _unset_read(node: ast.expr) -> bool:
+    """An environment read, without a default, of a variable Niblit does not set."""
+    if not isinstance(node, ast.Call) or len(node.args) != 1 or node.keywords:
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name not in ("get", "getenv") or (name == "get" and not _is_environ(getattr(func, "value", None))):
+        return False
+    first = node.args[0]
+    return isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value not in spec.ENVIRONMENT_NAMES
+
+
+def _is_environ(node: ast.AST | None) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (isinstance(node, ast.Name) and node.id == "environ")
 
 
 def _is_type_checking(test: ast.expr) -> bool:

@@ -11,8 +11,16 @@ PyYAML, `PIL` is Pillow, `dotenv` is python-dotenv, ...) are understood.
 Modules Python 3.12 removed (`distutils`, `imp`, `asyncore`, `asynchat`,
 `smtpd`) are not the standard library on Niblit and are reported too.
 Imports guarded by `try: ... except ImportError`, imports under
-`if TYPE_CHECKING:` and test files are not counted. When unsure, it says
-nothing.
+`if TYPE_CHECKING:` or under a test of a variable Niblit does not set
+(`if os.environ.get("FLASK_COVERAGE"):`), and test files are not counted.
+When unsure, it says nothing.
+
+Only the modules the served app runs can fail it: the import graph is followed
+from the entry (app.py, the Dockerfile's or Procfile's gunicorn target,
+FLASK_APP, else wsgi.py/main.py/run.py), package-relative imports and
+`from_object("config.Config")` included. An import in a module nothing reaches
+(a seed or migration script, a one-off tool) is a notice: running that by
+hand would fail, the app would not.
 
 ## How to fix
 Add the distribution to requirements.txt (the hint names it).
@@ -40,7 +48,9 @@ from collections.abc import Iterator
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.finding import Severity
 from deploy_check.parsing import imports
+from deploy_check.parsing import reachability
 from deploy_check.parsing import requirements
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -64,6 +74,7 @@ def check(project: Project) -> Iterator[Finding]:
     provided = imports.provided_modules(names)
     local = imports.local_names(project)
     reported: set[tuple[str, str]] = set()
+    served = reachability.reachable(project)
     for site in imports.required_imports(project):
         module = site.module
         if module in _STDLIB or module in local or module in provided or (site.path, module) in reported:
@@ -72,6 +83,14 @@ def check(project: Project) -> Iterator[Finding]:
         if dist in names or "*" in names:
             continue
         reported.add((site.path, module))
+        if served is not None and site.path not in served:
+            yield RULE.finding(
+                f"{site.path} imports {module!r}, which no requirement provides; nothing the served app runs "
+                "imports this module, so only running it by hand would fail",
+                Location(site.path, site.line, site.column), severity=Severity.NOTICE,
+                hint=f"add `{dist}` to requirements.txt if the app needs this module on Niblit",
+            )
+            continue
         if module in REMOVED_IN_312:
             yield RULE.finding(
                 f"imports {module!r}, which Python 3.12 (Niblit's) no longer has",
