@@ -21,6 +21,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("spec and finding", ("", "spec", "finding", "errors")),
     ("the tree and its settings", ("walk", "project", "upload_set", "ignores", "config", "github")),
     ("parsing", ("parsing", "parsing.*", "module_visit")),
+    # What rules build their fixes with (edits, the template, requirements, .gitignore lines);
+    # the engine that plans and writes them is in a higher layer.
+    ("fix proposals", ("fixing.text", "fixing.dockerfile", "fixing.requirements", "fixing.gitignore")),
     ("rules", ("rules", "rules.*")),
     ("run settings and results", ("options", "result", "stages")),
     ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "package", "artifact", "fixing", "fixing.*",

@@ -186,6 +186,8 @@ def print_diff(path: str, options: Options) -> int:
     fixes = engine.fix_plan(path, options)
     sys.stdout.write(fixes.diff())
     sys.stdout.flush()
+    for message in fixes.messages():
+        print(f"deploy-check: fix: {printable(message)}", file=sys.stderr)
     for finding, reason in fixes.dropped:
         print(f"deploy-check: not fixed: {finding.rule}: {printable(reason)}", file=sys.stderr)
     count = len(fixes.applied)

@@ -123,6 +123,7 @@ def apply_fixes(project: Project, options: Options) -> tuple[Project, dict[str, 
     done: dict[str, object] = {
         "applied": len(fixes.applied),
         "files": written,
+        "fixes": fixes.messages(),
         "dropped": [
             {"rule": f.rule, "path": f.path, "line": f.line, "reason": reason} for f, reason in fixes.dropped
         ],

@@ -49,7 +49,7 @@ def test_whole_file_and_append_keep_the_files_line_ending(tmp_path):
     assert end_position("") == (1, 1)
     put(tmp_path, "r.txt", text.encode())
     plan = fixing.plan(str(tmp_path), [finding(append_lines("r.txt", text, ["flask", "gunicorn"]))])
-    assert plan.files["r.txt"][1] == b"x\r\ny\r\nflask\r\ngunicorn\r\n"
+    assert plan.files["r.txt"][1] == b"x\r\ny\r\nflask\r\ngunicorn"  # still no final line ending
     put(tmp_path, "D", b"old\n")
     plan = fixing.plan(str(tmp_path), [finding(whole_file("D", "old\n", "new\n"))])
     assert plan.files["D"][1] == b"new\n"
@@ -83,10 +83,12 @@ def test_identical_fixes_apply_once_and_overlapping_ones_wait(tmp_path):
     assert plan.files["Dockerfile"][1] == b"FROM python:3.12-slim\n"
 
 
-def test_insertions_at_one_point_are_all_applied_in_order(tmp_path):
-    put(tmp_path, ".gitignore", b"*.log\n")
-    fixes = [finding(append_lines(".gitignore", "*.log\n", [name])) for name in (".env", "venv/")]
-    assert fixing.plan(str(tmp_path), fixes).files[".gitignore"][1] == b"*.log\n.env\nvenv/\n"
+@pytest.mark.parametrize("old, new", [(b"*.log\n", b"*.log\n.env\nvenv/\n"), (b"*.log", b"*.log\n.env\nvenv/"),
+                                      (b"", b".env\nvenv/\n")])
+def test_insertions_at_one_point_are_all_applied_in_order(tmp_path, old, new):
+    put(tmp_path, ".gitignore", old)
+    fixes = [finding(append_lines(".gitignore", old.decode(), [name])) for name in (".env", "venv/")]
+    assert fixing.plan(str(tmp_path), fixes).files[".gitignore"][1] == new
 
 
 def test_unsafe_fixes_only_when_asked(tmp_path):

@@ -41,6 +41,14 @@ class FixPlan:
     def changed(self) -> bool:
         return bool(self.files)
 
+    def messages(self) -> list[str]:
+        """What the applied fixes do, each once, in order."""
+        out: list[str] = []
+        for finding in self.applied:
+            if finding.fix is not None and finding.fix.message and finding.fix.message not in out:
+                out.append(finding.fix.message)
+        return out
+
     def new_text(self, path: str) -> str | None:
         entry = self.files.get(path)
         return _display(entry[1]) if entry else None

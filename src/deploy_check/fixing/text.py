@@ -138,14 +138,18 @@ def whole_file(path: str, text: str | None, content: str) -> Edit:
 
 def append_lines(path: str, text: str | None, lines: list[str]) -> Edit:
     """An edit that adds `lines` at the end of `path` in its own line ending (a new file with
-    `\\n` endings when `text` is None), first ending an unterminated last line."""
+    `\\n` endings when `text` is None). A file whose last line has no ending keeps it so:
+    each line then goes after a line ending instead of before one, and several such edits at
+    the end of one file still add one line each."""
     if text is None:
         return new_file(path, "".join(line + "\n" for line in lines))
     newline = Text(text).newline()
-    lead = newline if text and not _ends_line(text) else ""
     end_line, end_column = end_position(text)
-    return Edit(path, end_line, end_column, end_line, end_column,
-                lead + "".join(line + newline for line in lines))
+    if text and not _ends_line(text):
+        content = "".join(newline + line for line in lines)
+    else:
+        content = "".join(line + newline for line in lines)
+    return Edit(path, end_line, end_column, end_line, end_column, content)
 
 
 def replace_lines(path: str, text: str, first: int, last: int, content_lines: list[str]) -> Edit:

@@ -33,10 +33,15 @@ def render(report: Report, context: RenderContext) -> str:
     paint = _painter(context.color)
     lines: list[str] = []
     key = lambda f: f.path or ""  # noqa: E731
+    shown_fixes: set[str] = set()  # a fix several findings share is described once
     for path, group in itertools.groupby(report.findings, key=key):
         lines.append(paint("1", printable(path) if path else "repository"))
         for finding in group:
             lines.extend(_finding(finding, context, paint, report.fixable(finding)))
+            if finding.fix is not None and finding.fix.message and finding.fix.message not in shown_fixes:
+                shown_fixes.add(finding.fix.message)
+                safety = "" if finding.fix.safe else " (unsafe: --unsafe-fixes)"
+                lines.append(f"      fix: {printable(finding.fix.message)}{safety}")
         lines.append("")
     lines.extend(_stages(report))
     lines.extend(_fixed(report))
@@ -124,6 +129,8 @@ def _fixed(report: Report) -> list[str]:
     files = report.fixed["files"]
     out = [f"fixed:   {_plural(report.fixed['applied'], 'finding')} in {_plural(len(files), 'file')}"
            + (f" ({', '.join(printable(path) for path in files)})" if files else "")]
+    for message in report.fixed.get("fixes", []):
+        out.append(f"         {printable(message)}")
     for dropped in report.fixed["dropped"]:
         out.append(f"         not fixed: {dropped['rule']}: {printable(dropped['reason'])}")
     if not report.fixed.get("settled", True):

@@ -11,6 +11,15 @@ from deploy_check.finding import Severity
 DOCS_URL = "https://github.com/niblit/deploy-check/blob/main/docs/rules/{id}.md"
 
 
+FIX_LINES = {
+    None: "Fix: by hand (no automatic fix).",
+    "safe": "Fix: **safe**: `deploy-check --fix` applies it (`--diff` shows it first).",
+    "unsafe": "Fix: **unsafe**: applied only with `--fix --unsafe-fixes`, as it needs a human's eye.",
+    "safe or unsafe": "Fix: **safe or unsafe**, depending on the finding: `--fix` applies the safe ones, "
+    "`--unsafe-fixes` adds the others.",
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Rule:
     """A rule's identity. `doc` is the rule module's docstring: its first line is
@@ -19,9 +28,14 @@ class Rule:
     id: str
     severity: Severity | str
     doc: str | None
+    # Whether findings carry a fix: "safe" (--fix applies it), "unsafe" (only with
+    # --unsafe-fixes), "safe or unsafe" (depends on the finding), or None (fixed by hand).
+    fix: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", Severity(self.severity))
+        if self.fix not in FIX_LINES:
+            raise ValueError(f"{self.id}: fix must be one of {sorted(map(str, FIX_LINES))}")
 
     @property
     def short(self) -> str:
@@ -38,7 +52,7 @@ class Rule:
         rest = body[1].strip() if len(body) > 1 else ""
         return (
             f"# {self.id}\n\n{self.short}.\n\n"
-            f"Default severity: **{Severity(self.severity).value}**\n\n{rest}\n"
+            f"Default severity: **{Severity(self.severity).value}**\n\n{FIX_LINES[self.fix]}\n\n{rest}\n"
         )
 
     def finding(

@@ -29,16 +29,21 @@ from collections.abc import Iterator
 from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.parsing import dockerfile
+from deploy_check.fixing.dockerfile import with_template_fix
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("dockerfile-base-image", severity="error", doc=__doc__)
+RULE = Rule("dockerfile-base-image", severity="error", doc=__doc__, fix="safe")
 EXPECTED = spec.BASE_IMAGE
 # The same image as Docker Hub's other spellings name it.
 _EQUIVALENT = {EXPECTED, f"docker.io/library/{EXPECTED}", f"library/{EXPECTED}", f"docker.io/{EXPECTED}"}
 
 
 def check(project: Project) -> Iterator[Finding]:
+    yield from with_template_fix(project, _check(project))
+
+
+def _check(project: Project) -> Iterator[Finding]:
     parsed = dockerfile.parse(project)
     if parsed is None or parsed.error:
         return

@@ -33,13 +33,18 @@ from collections.abc import Iterator
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.fixing.dockerfile import with_template_fix
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("dockerfile-missing", severity="error", doc=__doc__)
+RULE = Rule("dockerfile-missing", severity="error", doc=__doc__, fix="safe")
 
 
 def check(project: Project) -> Iterator[Finding]:
+    yield from with_template_fix(project, _check(project))
+
+
+def _check(project: Project) -> Iterator[Finding]:
     if project.has("Dockerfile"):
         return
     lookalikes = [

@@ -32,14 +32,19 @@ from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
+from deploy_check.fixing.dockerfile import with_template_fix
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("dockerfile-port", severity="error", doc=__doc__)
+RULE = Rule("dockerfile-port", severity="error", doc=__doc__, fix="safe")
 _PORT_OK = {str(spec.PORT), f"{spec.PORT}/tcp"}
 
 
 def check(project: Project) -> Iterator[Finding]:
+    yield from with_template_fix(project, _check(project))
+
+
+def _check(project: Project) -> Iterator[Finding]:
     parsed = dockerfile.parse(project)
     if parsed is None or parsed.error or not parsed.instructions:
         return

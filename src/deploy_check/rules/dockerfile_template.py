@@ -61,10 +61,11 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
 from deploy_check.parsing import dockerfile
+from deploy_check.fixing.dockerfile import with_template_fix
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("dockerfile-template", severity="error", doc=__doc__)
+RULE = Rule("dockerfile-template", severity="error", doc=__doc__, fix="safe")
 
 TEMPLATE = spec.TEMPLATE_INSTRUCTIONS
 _TEMPLATE_ENV = spec.ENVIRONMENT_NAMES
@@ -78,6 +79,10 @@ _ALTERED_RATIO = 0.6
 
 
 def check(project: Project) -> Iterator[Finding]:
+    yield from with_template_fix(project, _check(project))
+
+
+def _check(project: Project) -> Iterator[Finding]:
     parsed = dockerfile.parse(project)
     if parsed is None:
         return

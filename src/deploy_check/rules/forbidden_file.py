@@ -21,6 +21,8 @@ one and the zip always leaves it out. A nested `.git/` (an embedded
 repository) is.
 
 ## How to fix
+`--fix` lists the directories and `*.pyc` in `.gitignore` (it never deletes
+anything: they are yours, and they stay out of the zip either way).
 Delete them from the repository and list them in `.gitignore`; keep the
 virtualenv outside the project folder or name it `venv`/`.venv`; replace an
 outside symlink with the file itself.
@@ -43,12 +45,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.finding import Fix
+from deploy_check.fixing.gitignore import ignore_fix
+from deploy_check.fixing.gitignore import pattern_for
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("forbidden-file", severity="warning", doc=__doc__)
+RULE = Rule("forbidden-file", severity="warning", doc=__doc__, fix="safe")
 
 # Per-path findings (symlinks, FIFOs, ...) beyond this become one summary.
 MAX_LISTED = 20
@@ -76,14 +82,22 @@ def check(project: Project) -> Iterator[Finding]:
     for key in sorted(groups):
         paths = groups[key]
         label, what = _DIR_KINDS.get(key, ("a virtualenv directory", "a virtualenv (has pyvenv.cfg)"))
-        yield _group_finding(label, what, paths, directories=True)
+        if key in _DIR_KINDS:
+            # The zip leaves these out only at the root: anchor them there.
+            pattern = f"/{key}/" if key in spec.ZIP_EXCLUDED_TOP_DIRS else label
+        else:
+            pattern = pattern_for(paths[0], directory=True)
+        # An embedded repository is not ignored by a line: it is a submodule or a mistake.
+        fix = None if key == ".git" else ignore_fix(project, paths, pattern, directory=True)
+        yield _group_finding(label, what, paths, directories=True, fix=fix)
     pyc = [f.path for f in tree.files if f.path.endswith(".pyc")]
     if pyc:
-        yield _group_finding("*.pyc", "compiled Python files", pyc, directories=False)
+        fix = ignore_fix(project, pyc, "*.pyc", directory=False)
+        yield _group_finding("*.pyc", "compiled Python files", pyc, directories=False, fix=fix)
     yield from _one_by_one(project)
 
 
-def _group_finding(label: str, what: str, paths: list[str], *, directories: bool) -> Finding:
+def _group_finding(label: str, what: str, paths: list[str], *, directories: bool, fix: Fix | None) -> Finding:
     unit = "director" + ("ies" if len(paths) != 1 else "y") if directories else (
         "files" if len(paths) != 1 else "file"
     )
@@ -92,6 +106,7 @@ def _group_finding(label: str, what: str, paths: list[str], *, directories: bool
         f"{label} in the repository: {what}{more}; left out of the upload zip",
         at=Location(paths[0]),
         hint="delete it and add it to .gitignore; the image installs what requirements.txt lists",
+        fix=fix,
     )
 
 

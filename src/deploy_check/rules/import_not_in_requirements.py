@@ -24,6 +24,8 @@ hand would fail, the app would not.
 
 ## How to fix
 Add the distribution to requirements.txt (the hint names it).
+`--fix --unsafe-fixes` adds it, unpinned: the name is read from the import
+(`sklearn` is scikit-learn), so check it and pin the version you use.
 
 ## Example
 Bad: `app.py` has `import requests`; requirements.txt:
@@ -47,15 +49,17 @@ import sys
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
+from deploy_check.fixing.requirements import add_fix
 from deploy_check.parsing import imports
 from deploy_check.parsing import reachability
 from deploy_check.parsing import requirements
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("import-not-in-requirements", severity="warning", doc=__doc__)
+RULE = Rule("import-not-in-requirements", severity="warning", doc=__doc__, fix="unsafe")
 # Niblit runs Python 3.12, which removed these (PEP 594, PEP 632): whatever Python runs
 # deploy-check, they are not the standard library there.
 REMOVED_IN_312 = {"distutils": "setuptools", "imp": None, "asynchat": "pyasynchat", "asyncore": "pyasyncore",
@@ -96,10 +100,17 @@ def check(project: Project) -> Iterator[Finding]:
                 f"imports {module!r}, which Python 3.12 (Niblit's) no longer has",
                 Location(site.path, site.line, site.column),
                 hint=f"add `{dist}` to requirements.txt" if REMOVED_IN_312[module] else "use importlib instead of imp",
+                fix=_fix(project, dist, module) if REMOVED_IN_312[module] else None,
             )
             continue
         yield RULE.finding(
             f"imports {module!r}, which no requirement provides: the app would fail with ModuleNotFoundError",
             Location(site.path, site.line, site.column),
             hint=f"add `{dist}` to requirements.txt",
+            fix=_fix(project, dist, module),
         )
+
+
+def _fix(project: Project, dist: str, module: str) -> Fix | None:
+    # Unsafe: the distribution is a guess from the import name, and it lands unpinned.
+    return add_fix(project, dist, safe=False, why=f" (for `import {module}`; pin the version you use)")

@@ -10,6 +10,9 @@ Python that Niblit does not run: syntax, removed modules (`distutils`,
 ## How to fix
 Test the app on Python 3.12 and update the pin: `3.12` in `.python-version`,
 `python-3.12` in runtime.txt, `requires-python = ">=3.11"` in pyproject.toml.
+`--fix` rewrites a `.python-version` or runtime.txt pin to 3.12; a PyPy pin and
+`requires-python` only with `--unsafe-fixes` (the code may rely on the old
+Python: test it on 3.12).
 
 ## Example
 Bad (`.python-version`):
@@ -34,12 +37,15 @@ from packaging.specifiers import InvalidSpecifier
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
+from deploy_check.finding import Edit
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
 from deploy_check.finding import Location
+from deploy_check import spec
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("python-version", severity="error", doc=__doc__)
+RULE = Rule("python-version", severity="error", doc=__doc__, fix="safe or unsafe")
 SUPPORTED = (Version("3.11.0"), Version("3.11.99"), Version("3.12.0"), Version("3.12.99"))
 _PINNED = re.compile(r"^(?:python-?|cpython-?)?(\d+)\.(\d+)(?:\.\d+)?\s*$", re.IGNORECASE)
 
@@ -56,12 +62,13 @@ def _pinned_file(project: Project, path: str) -> Iterator[Finding]:
         if not value or value.startswith("#"):
             continue
         if value.lower().startswith("pypy"):
-            yield _finding(f"{path} asks for {value!r}: Niblit runs CPython 3.12", Location(path, number, 1))
+            yield _finding(f"{path} asks for {value!r}: Niblit runs CPython 3.12", Location(path, number, 1),
+                           _pin_fix(path, number, raw, value, safe=False))
             return
         match = _PINNED.match(value)
         if match and (int(match.group(1)), int(match.group(2))) not in ((3, 11), (3, 12)):
             yield _finding(f"{path} pins Python {match.group(1)}.{match.group(2)}: Niblit runs 3.12 (3.11 allowed)",
-                           Location(path, number, 1))
+                           Location(path, number, 1), _pin_fix(path, number, raw, value, safe=True))
         return  # only the first meaningful line counts
 
 
@@ -83,9 +90,27 @@ def _requires_python(project: Project) -> Iterator[Finding]:
         return
     line = next((n for n, raw in enumerate(project.lines("pyproject.toml"), 1)
                  if re.match(r"\s*requires-python\s*=", raw)), None)
+    fix = None
+    if line is not None:
+        quoted = re.match(r"""(\s*requires-python\s*=\s*)(["'])([^"'\\]*)\2\s*(#.*)?$""", project.lines("pyproject.toml")[line - 1])
+        if quoted and quoted.group(3) == value:
+            start = len(quoted.group(1)) + 2
+            # Unsafe: the code was written for the pinned Pythons; 3.11+ needs testing.
+            fix = Fix(False, (Edit("pyproject.toml", line, start, line, start + len(value), REQUIRES_PYTHON),),
+                      f"set requires-python to {REQUIRES_PYTHON!r} (test the app on Python 3.12)")
     yield _finding(f"requires-python = {value!r} rules out Python 3.11 and 3.12, which Niblit runs",
-                   Location("pyproject.toml", line))
+                   Location("pyproject.toml", line), fix)
 
 
-def _finding(message: str, where: Location) -> Finding:
-    return RULE.finding(message, where, hint="make the app run on Python 3.12 and update the pin")
+REQUIRES_PYTHON = ">=3.11"
+
+
+def _pin_fix(path: str, number: int, raw: str, value: str, safe: bool) -> Fix:
+    """The pin as `3.12` (runtime.txt: `python-3.12`), in place of the old value on its line."""
+    start = raw.index(value) + 1
+    pin = ("python-" if path == "runtime.txt" else "") + spec.PYTHON_VERSIONS[-1]
+    return Fix(safe, (Edit(path, number, start, number, start + len(value), pin),), f"pin {pin} in {path}")
+
+
+def _finding(message: str, where: Location, fix: Fix | None = None) -> Finding:
+    return RULE.finding(message, where, hint="make the app run on Python 3.12 and update the pin", fix=fix)

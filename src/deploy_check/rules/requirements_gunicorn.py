@@ -30,11 +30,12 @@ from collections.abc import Iterator
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.fixing.requirements import add_fix
 from deploy_check.parsing import requirements
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("requirements-gunicorn", severity="error", doc=__doc__)
+RULE = Rule("requirements-gunicorn", severity="error", doc=__doc__, fix="safe")
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -43,4 +44,6 @@ def check(project: Project) -> Iterator[Finding]:
         return
     message, line = problem
     where = Location(line.path, line.line) if line else Location(requirements.ROOT_FILE)
-    yield RULE.finding(message, where, hint="add `gunicorn` to requirements.txt")
+    # Under a marker that excludes Niblit: which marker was meant needs a human.
+    fix = add_fix(project, "gunicorn") if line is None else None
+    yield RULE.finding(message, where, hint="add `gunicorn` to requirements.txt", fix=fix)

@@ -9,7 +9,11 @@ the other rules.
 
 ## How to fix
 Put every requirement in requirements.txt itself (for example with
-`pip-compile` or by pasting the included file's lines in).
+`pip-compile` or by pasting the included file's lines in). `--fix` pastes a
+`-r` file's lines in place of the include (its own includes too), keeping
+their order, comments and markers; the included file stays. A `-c`
+constraints file is pasted only with `--unsafe-fixes`: its pins then become
+requirements, so everything it names gets installed.
 
 ## Example
 Bad:
@@ -32,11 +36,12 @@ from collections.abc import Iterator
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.fixing.requirements import include_fix
 from deploy_check.parsing import requirements
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("requirements-include", severity="error", doc=__doc__)
+RULE = Rule("requirements-include", severity="error", doc=__doc__, fix="safe or unsafe")
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -53,4 +58,5 @@ def check(project: Project) -> Iterator[Finding]:
             "`pip install`, so that file is missing at build time",
             Location(include.path, include.line, column + 1 if column >= 0 else None),
             hint=f"copy the requirements of {include.target!r} into requirements.txt",
+            fix=include_fix(project, include),
         )

@@ -9,7 +9,11 @@ not read.
 ## How to fix
 Add `requirements.txt` at the root with at least `flask` and `gunicorn`, plus
 everything else the app imports (`pip freeze > requirements.txt` in a clean
-virtualenv, or write it by hand).
+virtualenv, or write it by hand). `--fix` writes it from the dependencies the
+project declares elsewhere (pyproject's `[project].dependencies`, Poetry's
+dependencies, a Pipfile's `[packages]`, or `setup.py`'s `install_requires`,
+read without running it), adding `flask` and `gunicorn` when they are not
+among them; git and path dependencies are left for you to add.
 
 ## Example
 Bad: only `Pipfile` at the root.
@@ -27,10 +31,11 @@ from collections.abc import Iterator
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.fixing.requirements import create_fix
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("requirements-missing", severity="error", doc=__doc__)
+RULE = Rule("requirements-missing", severity="error", doc=__doc__, fix="safe")
 _LOOKALIKES = ("Requirements.txt", "requirements.in", "requirements/base.txt", "requirements/prod.txt",
                "requirements/production.txt", "Pipfile", "pyproject.toml", "setup.py")
 
@@ -46,4 +51,5 @@ def check(project: Project) -> Iterator[Finding]:
         "no requirements.txt at the root: the template's `pip install -r requirements.txt` fails",
         Location("requirements.txt"),
         hint=hint,
+        fix=create_fix(project),
     )

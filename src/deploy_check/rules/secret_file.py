@@ -11,7 +11,9 @@ Documentation templates are allowed: `.env.example`, `.env.sample`,
 uploaded, so `hardcoded-secret` scans them: keep their values empty).
 
 ## How to fix
-Delete the file from the repository (and add `.env*` to `.gitignore`), then
+`--fix` adds the file to `.gitignore` and never deletes it (it is yours); the
+output says whether the spec's zip command leaves it out (only the root `.env`)
+or would still upload it. Delete the file from the repository yourself, then
 set each variable in Niblit's environment settings; read it in code with
 `os.environ`. Keep names without values in `.env.example` if you want to
 document them.
@@ -34,11 +36,13 @@ from collections.abc import Iterator
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.fixing.gitignore import ignore_fix
+from deploy_check.fixing.gitignore import pattern_for
 from deploy_check.parsing.secret_hit import is_secret_file
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("secret-file", severity="error", doc=__doc__)
+RULE = Rule("secret-file", severity="error", doc=__doc__, fix="safe")
 
 # is_secret_file (a `.env` or `.env.<something>` with real values) is shared with the secret scan.
 __all__ = ["RULE", "check", "is_secret_file"]
@@ -59,4 +63,5 @@ def check(project: Project) -> Iterator[Finding]:
             at=Location(path),
             hint="delete it from the repository (add .env* to .gitignore) and set its "
             "variables in Niblit's environment settings; read them with os.environ",
+            fix=ignore_fix(project, [path], pattern_for(path, directory=False), directory=False),
         )
