@@ -259,7 +259,8 @@ def test_fix_suggestions_one_review_replaced_on_the_next_run(tmp_path, api, base
     run(tmp_path / "4", app, pr_env(tmp_path, api, run_id="4"), **inputs)
     assert api.review_comments == {} and all(r["body"] == suggestions.SUPERSEDED for r in api.reviews.values())
     body = comment_bodies(api)[0]
-    assert "Safe fixes outside this pull request's changed lines** (1)" in body
+    # The base image's fix, plus the template fix that dockerfile-env and dockerfile-port (twice) carry.
+    assert "Safe fixes outside this pull request's changed lines** (4)" in body
     assert "use the spec&#x27;s base image" in body and "not on lines this pull request changed" in body
 
 
