@@ -138,6 +138,8 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
         report = engine.check(target, options)
     finally:
         print(github.end_group(), file=out)
+    if any(f.fix is not None and f.fix.safe for f in report.findings):  # the summary shows them as a diff
+        report.fix_diff = engine.fixes_diff(project, options.with_config(engine.load_config(project)))
     context = RenderContext(source_line=report.source_line, path_prefix=prefix)
     pr = pull_request.Session(environ, token=token, app=pull_request.app_key(prefix), prefix=prefix,
                               workspace=workspace, out=out)

@@ -116,6 +116,17 @@ def fix_plan(path: str, options: Options | None = None) -> PassesPlan:
     return plan_fixes(project, options.with_config(load_config(project)))
 
 
+def fixes_diff(project: Project, options: Options) -> str:
+    """What --fix would change, as one unified diff, every secret found masked (for the job
+    summary: removed lines of a drifted Dockerfile may hold an `ENV API_KEY=...`)."""
+    from deploy_check.parsing.secrets import secret_values
+
+    diff = plan_fixes(project, options).diff()
+    for secret in sorted(secret_values(project), key=len, reverse=True):
+        diff = diff.replace(secret, "****")
+    return diff
+
+
 def apply_fixes(project: Project, options: Options) -> tuple[Project, dict[str, object]]:
     """--fix: write the fixes, then the repository as it now is, and what was done."""
     fixes = plan_fixes(project, options)

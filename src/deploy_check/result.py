@@ -29,6 +29,9 @@ class Report:
     fixed: dict[str, Any] | None = None
     # --unsafe-fixes: unsafe fixes count as fixable in the outputs.
     unsafe_fixes: bool = False
+    # The fixes --fix would write, as one unified diff with secrets masked (the job summary
+    # shows it); None when not computed. Not part of the JSON report.
+    fix_diff: str | None = dataclasses.field(default=None, repr=False, compare=False)
     # The text of a repository line (for quoting it); not part of any output.
     source_line: Callable[[str, int], str | None] | None = dataclasses.field(
         default=None, repr=False, compare=False

@@ -105,3 +105,15 @@ def test_sarif_of_several_apps_have_distinct_categories():
            ["automationDetails"]["id"] for prefix in ["", "services/shop/", "services/blog/"]]
     assert ids == ["deploy-check/", "deploy-check/services/shop/", "deploy-check/services/blog/"]
     assert len({identifier.rsplit("/", 1)[0] for identifier in ids}) == 3
+
+
+def test_the_summary_diff_is_collapsed_fenced_and_capped_with_a_count():
+    from deploy_check.report.summary import fixes_section
+
+    diff = "".join(f"+line {n}\n" for n in range(10)) + " ````\n"
+    section = fixes_section("--- a/x\n+++ b/x\n" + diff, max_lines=5)
+    assert section[0] == "<details>" and section[-2] == "</details>"
+    assert section[3] == "`````diff" and section.count("`````") == 1  # longer than the diff's own run
+    assert section[4:9] == ["--- a/x", "+++ b/x", "+line 0", "+line 1", "+line 2"]
+    assert "…and 8 more lines of the diff not shown" in section[11]
+    assert fixes_section("") == [] and fixes_section(None) == []

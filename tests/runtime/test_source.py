@@ -15,6 +15,7 @@ APP = 'from flask import Flask\n\napp = Flask(__name__)\n'
 
 def _tree(tmp_path, files):
     for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     return Project(str(tmp_path))
 
@@ -46,7 +47,9 @@ def test_the_template_is_the_specs_exact_text():
 @pytest.mark.parametrize(
     "files, mode, reason",
     [
-        ({"app.py": APP}, "auto", "no requirements.txt, and no fix can write one"),
+        # A folder where requirements.txt belongs: the fix that would write one is refused.
+        ({"app.py": APP, "requirements.txt/README": "a folder\n"}, "auto",
+         "no requirements.txt, and no fix can write one"),
         ({"requirements.txt": "flask\ngunicorn\n"}, "auto", "no app.py"),
         ({"app.py": APP, "requirements.txt": "flask\ngunicorn\n"}, "repository", "no Dockerfile at the root"),
     ],

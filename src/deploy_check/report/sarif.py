@@ -39,7 +39,7 @@ def render(report: Report, context: RenderContext) -> str:
         # so the matrix jobs of several apps do not replace each other's alerts.
         "automationDetails": {"id": f"deploy-check/{context.path_prefix}"},
         "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The checked repository"}}},
-        "results": [_result(f, index, context) for f in report.findings],
+        "results": [_with_fixes(_result(f, index, context), f, report, context) for f in report.findings],
         "columnKind": "unicodeCodePoints",
     }
     if report.build_notes:
@@ -65,6 +65,31 @@ def _rule(rule: rules.base.Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": _LEVEL[Severity(rule.severity)]},
         "properties": {"tags": ["niblit", rule.id.split("-")[0]]},
     }
+
+
+def _with_fixes(result: dict[str, Any], finding: Finding, report: Report, context: RenderContext) -> dict[str, Any]:
+    """The result with its fix as SARIF `fixes` when --fix would apply it (safe, or any with
+    --unsafe-fixes): one artifactChange per file, each edit a replacement of its region."""
+    if finding.fix is None or not report.fixable(finding):
+        return result
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for edit in finding.fix.edits:
+        changes.setdefault(edit.path, []).append({
+            "deletedRegion": {"startLine": edit.line, "startColumn": edit.column,
+                              "endLine": edit.end_line, "endColumn": edit.end_column},
+            "insertedContent": {"text": edit.content},
+        })
+    fix: dict[str, Any] = {
+        "artifactChanges": [
+            {"artifactLocation": {"uri": urllib.parse.quote(context.path_prefix + path, safe="/"),
+                                  "uriBaseId": "%SRCROOT%"},
+             "replacements": replacements}
+            for path, replacements in changes.items()
+        ],
+    }
+    if finding.fix.message:
+        fix["description"] = {"text": finding.fix.message}
+    return {**result, "fixes": [fix]}
 
 
 def _result(finding: Finding, index: dict[str, int], context: RenderContext) -> dict[str, Any]:

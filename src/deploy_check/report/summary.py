@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 from deploy_check import rules
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from deploy_check.report.context import RenderContext
 
 MAX_ROWS = 500
+# The fixes' diff in the summary stops after this many lines (the whole summary is capped at 1 MiB).
+MAX_DIFF_LINES = 400
 _ICONS = {"error": "❌", "warning": "⚠️", "notice": "ℹ️"}
 
 
@@ -44,9 +47,30 @@ def render(report: Report, context: RenderContext, *, notes: list[str] | None = 
             out.append(f"| | | | …and {len(report.findings) - MAX_ROWS} more |")
         out.append("")
     out.extend(_package(report))
+    out.extend(fixes_section(report.fix_diff))
     for note in notes or []:
         out.extend([f"> {cell(note)}", ""])
     return "\n".join(out) + "\n"
+
+
+def fixes_section(diff: str | None, max_lines: int = MAX_DIFF_LINES) -> list[str]:
+    """The safe fixes as one diff in a collapsed <details>, at most `max_lines` lines of it,
+    with a count of what was left out. The fence is longer than any run of backticks in the
+    diff, so no line of it can close the block (a diff's context line may be `` ```)."""
+    if not diff:
+        return []
+    lines = diff.splitlines()
+    files = sum(1 for line in lines if line.startswith("+++ "))
+    shown = lines[:max_lines]
+    longest = max((len(run) for run in re.findall(r"`+", diff)), default=0)
+    fence = "`" * max(3, longest + 1)
+    title = (f"Safe fixes for {files} file{'s' if files != 1 else ''}: "
+             "<code>deploy-check --fix</code> applies them, <code>--diff</code> prints them")
+    out = ["<details>", f"<summary>{title}</summary>", "", f"{fence}diff", *shown, fence, ""]
+    if len(lines) > max_lines:
+        out.extend([f"…and {len(lines) - max_lines} more lines of the diff not shown "
+                    "(run <code>deploy-check --diff</code> for all of it)", ""])
+    return [*out, "</details>", ""]
 
 
 def _row(finding: Finding, context: RenderContext) -> str:
