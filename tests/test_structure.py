@@ -18,7 +18,7 @@ PACKAGE = "deploy_check"
 # Lowest first. A module may import modules of its own layer or of lower ones only.
 # Names are module paths below deploy_check; `*` matches within one package.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("spec and finding", ("", "spec", "finding", "errors")),
+    ("spec, finding and observations", ("", "spec", "finding", "errors", "observed")),
     ("the tree and its settings", ("walk", "project", "upload_set", "ignores", "config", "github")),
     ("parsing", ("parsing", "parsing.*", "module_visit")),
     # What rules build their fixes with (edits, the template, requirements, .gitignore lines);

@@ -12,7 +12,7 @@ from deploy_check.project import Project
 from deploy_check.runtime import inspection
 from deploy_check.runtime import probe
 from deploy_check.runtime import routes
-from deploy_check.runtime import tracebacks
+from deploy_check.parsing import tracebacks
 from deploy_check.runtime.in_image import MARK
 
 

@@ -6,7 +6,7 @@ import pytest
 from deploy_check.finding import Location
 from deploy_check.project import Project
 from deploy_check.runtime import sockets
-from deploy_check.runtime import tracebacks
+from deploy_check.parsing import tracebacks
 
 # Real /proc/net/tcp and tcp6 lines: 127.0.0.1:8000 and 0.0.0.0:5000 listening, one connection
 # established; [::1]:9000 and [::]:5002 and the v4-mapped 127.0.0.1:8001 listening.

@@ -31,6 +31,53 @@ gunicorn==22.0.0
 """
 from __future__ import annotations
 
+from deploy_check import spec
+from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.observed import BuildFailure
+from deploy_check.parsing import buildlog
+from deploy_check.parsing import dockerfile
+from deploy_check.parsing import requirements
+from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("build-failed", severity="error", doc=__doc__)
+
+
+def judge(project: Project, failure: BuildFailure) -> list[Finding]:
+    """build-failed, on the requirements.txt line pip could not install, else on the failing
+    Dockerfile instruction (of the spec's template when that was built: not a line of yours)."""
+    lines = list(failure.log_lines)
+    log = buildlog.relevant_tail(lines)
+    clash = buildlog.conflict(lines)
+    parsed = requirements.parse(project) if clash else None
+    found = parsed.find(clash.requested) if parsed and clash else []
+    if clash and found:
+        why = f": {clash.reason}" if clash.reason else ""
+        return [RULE.finding(
+            f"pip cannot install the requirements together: {clash.pin} conflicts with another requirement{why}",
+            Location(found[0].path, found[0].line),
+            hint=f"loosen or update the pin of {clash.requested} (or of the package that needs another version)",
+            log=log)]
+    name = buildlog.failing_requirement(lines)
+    if name:
+        parsed = requirements.parse(project)
+        found = parsed.find(name) if parsed else []
+        if found:
+            return [RULE.finding(
+                f"pip could not install {name!r}: the build fails at `pip install -r {spec.REQUIREMENTS}`",
+                Location(found[0].path, found[0].line),
+                hint="check the name and version on PyPI, and that it has a wheel for Linux/Python 3.12", log=log)]
+    template = failure.template
+    step = buildlog.failed_step(lines)
+    parsed_dockerfile = dockerfile.parse_text(spec.DOCKERFILE) if template else dockerfile.parse(project)
+    where = Location(None if template else dockerfile.PATH)
+    instruction_text = ""
+    if step and parsed_dockerfile and 0 < step <= len(parsed_dockerfile.instructions):
+        instruction = parsed_dockerfile.instructions[step - 1]
+        where = where if template else instruction.location()
+        whose = "the template's " if template else ""
+        instruction_text = f" at {whose}`{instruction.original[:80]}`"
+    reason = " ".join((failure.error or "docker build failed").split())[:300]
+    return [RULE.finding(f"docker build failed{instruction_text}: {reason}", where,
+                         hint="run `docker build .` locally to see the whole log", log=log)]

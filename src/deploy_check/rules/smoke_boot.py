@@ -49,10 +49,13 @@ from __future__ import annotations
 
 import re
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
+from deploy_check.observed import Run
 from deploy_check.parsing import requirements
+from deploy_check.parsing import tracebacks
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
@@ -63,6 +66,33 @@ _NO_SUCH_FILE = re.compile(r'exec: "([^"]*)": stat [^:]*: no such file')
 _NOT_EXECUTABLE = re.compile(r'exec: "([^"]*)": permission denied')
 _NO_USER = re.compile(r"unable to find (user|group) ([^:]*):|no (user|group)s found")
 _WORKDIR = re.compile(r'chdir to cwd \("([^"]*)"\) set in config\.json failed: ([^:]*)')
+
+
+def judge(project: Project, run: Run) -> list[Finding]:
+    """The app listened only on the container's loopback, or never answered (exited, crash-looped,
+    timed out): placed on the repository line of the traceback's innermost frame, if any."""
+    log = tracebacks.tail(run.logs, 30)
+    if run.loopback:
+        return [RULE.finding(
+            f"the app listens only on {run.loopback}, the container's own loopback: Niblit connects from "
+            "outside the container, so nothing would ever answer",
+            hint=f'bind every address: the template\'s gunicorn --bind {spec.BIND}, or app.run(host="0.0.0.0")',
+            log=log)]
+    if run.first_answer is not None:
+        return []
+    where, error = tracebacks.crash_location(project, run.logs)
+    if where.path is None:  # no frame of the repository: gunicorn's own reason says more
+        error = tracebacks.gunicorn_reason(run.logs) or error
+    if run.exited:
+        why = f"the container exited with code {run.exit_code} before answering"
+    elif run.crash_loop:
+        why = (f"gunicorn's workers keep dying at start-up ({run.crash_loop} times, respawned each time) "
+               "and nothing answers")
+    else:
+        why = f"nothing answered on port {spec.PORT} within {run.timeout:.0f} s"
+    if error:
+        why += f" ({error})"
+    return [RULE.finding(why, where, hint="run the image locally and read its log", log=log)]
 
 
 def start_failure(project: Project, reason: str) -> Finding:

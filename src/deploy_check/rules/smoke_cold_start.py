@@ -26,6 +26,19 @@ def data():
 """
 from __future__ import annotations
 
+from deploy_check.finding import Finding
 from deploy_check.rules.base import Rule
 
 RULE = Rule("smoke-cold-start", severity="warning", doc=__doc__)
+
+# The first answer may take this long before it is worth a warning (the contract's 10 s).
+LIMIT_SECONDS = 10.0
+
+
+def judge(seconds: float | None) -> list[Finding]:
+    """The first answer's delay, in seconds (None: there was none: smoke-boot's)."""
+    if seconds is None or seconds <= LIMIT_SECONDS:
+        return []
+    return [RULE.finding(
+        f"the first answer took {seconds:.1f} s (Niblit's free tier wakes apps in 3-5 s)",
+        hint="do less work at import time: connect lazily, load big files on first use")]

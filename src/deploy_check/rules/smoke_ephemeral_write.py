@@ -27,6 +27,20 @@ with open("/data/visits.json", "w") as f:
 """
 from __future__ import annotations
 
+from deploy_check import spec
+from deploy_check.finding import Finding
 from deploy_check.rules.base import Rule
 
 RULE = Rule("smoke-ephemeral-write", severity="error", doc=__doc__)
+
+SHOWN = 10
+
+
+def judge(writes: list[str]) -> list[Finding]:
+    """What the stopped container wrote outside /data (`docker diff`, caches already left out)."""
+    if not writes:
+        return []
+    more = f" and {len(writes) - SHOWN} more" if len(writes) > SHOWN else ""
+    return [RULE.finding(
+        f"the app wrote outside {spec.DATA_DIR}, which is reset on redeploy: {', '.join(writes[:SHOWN])}{more}",
+        hint=f"write persistent files under {spec.DATA_DIR} ({spec.DATABASE_PATH_VARIABLE}, {spec.UPLOADS_DIR})")]

@@ -39,6 +39,39 @@ def home():
 """
 from __future__ import annotations
 
+from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.observed import Run
+from deploy_check.parsing import tracebacks
+from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
 RULE = Rule("smoke-http", severity="error", doc=__doc__)
+
+
+def judge(project: Project, run: Run) -> list[Finding]:
+    """Each smoke path that answered 4xx/5xx or not at all, once the app answered (else: smoke-boot)."""
+    if run.loopback or run.first_answer is None:
+        return []
+    log = tracebacks.tail(run.logs, 30)
+    where, error = tracebacks.crash_location(project, run.logs)
+    if where.path is None:  # no frame of the repository: gunicorn's own reason says more
+        error = tracebacks.gunicorn_reason(run.logs) or error
+    findings = []
+    for path, answer in run.answers.items():
+        if answer.ok:
+            continue
+        what = f"answered {answer.status}" if answer.status else f"did not answer ({answer.error})"
+        if answer.status and answer.status >= 500 and error:
+            what += f" ({error})"
+        hint = "make the smoke paths answer 2xx/3xx (see the log for the traceback)"
+        if answer.status in (401, 403):
+            hint = (f"{path} needs a login: smoke-test public paths instead (--smoke-path /login,/health, "
+                    'or smoke-paths = ["/login"] in .deploy-check.toml)')
+        if answer.status == 404:
+            hint = (f"the app has no route for {path}: add one, or smoke-test a path it serves "
+                    '(--smoke-path, or smoke-paths = ["/health"] in .deploy-check.toml)')
+        findings.append(RULE.finding(
+            f"GET {path} {what}", where if answer.status and answer.status >= 500 else Location(None),
+            hint=hint, log=log))
+    return findings

@@ -27,6 +27,39 @@ def model():
 """
 from __future__ import annotations
 
+import re
+
+from deploy_check import spec
+from deploy_check.finding import Finding
+from deploy_check.finding import Severity
+from deploy_check.observed import Memory
+from deploy_check.parsing import tracebacks
 from deploy_check.rules.base import Rule
 
 RULE = Rule("smoke-memory", severity="error", doc=__doc__)
+
+# gunicorn's master saying a worker was killed (the kernel's OOM killer, as it sees it).
+_WORKER_KILLED = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL|Perhaps out of memory", re.IGNORECASE)
+# Above this share of the limit: a warning.
+WARN_SHARE = 0.8
+
+
+def judge(memory: Memory) -> list[Finding]:
+    """Killed for memory (by the engine's account or gunicorn's), over the tier's limit, or close to it."""
+    mib = spec.MIB
+    peak, limit, tier = memory.peak_bytes, memory.limit_bytes, memory.tier
+    killed = memory.oom_killed or memory.oom_kills > 0 or bool(_WORKER_KILLED.search(memory.logs))
+    fits = spec.next_tier_with_more_memory(limit)
+    if killed:
+        more = f"; the {fits.name} tier has {fits.memory_bytes // mib} MB" if fits else ""
+        return [RULE.finding(
+            f"the app was killed for using more than the {tier} tier's {limit // mib} MB of memory{more}",
+            hint="use less memory at start-up (fewer workers' worth of data, lazy loading) or a bigger tier",
+            log=tracebacks.tail(memory.logs, 15))]
+    if peak > limit:
+        return [RULE.finding(f"peak memory {peak / mib:.0f} MiB is over the {tier} tier's {limit // mib} MB")]
+    if peak > WARN_SHARE * limit:
+        return [RULE.finding(
+            f"peak memory {peak / mib:.0f} MiB is {peak / limit:.0%} of the {tier} tier's {limit // mib} MB",
+            severity=Severity.WARNING, hint="leave headroom: traffic makes memory grow")]
+    return []

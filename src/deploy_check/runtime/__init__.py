@@ -14,14 +14,22 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Severity
 from deploy_check.options import Options
 from deploy_check.project import Project
+from deploy_check.observed import BuildFailure
+from deploy_check.observed import Memory
+from deploy_check.observed import Restart
+from deploy_check.observed import Run
+from deploy_check.rules import build_failed
 from deploy_check.rules import smoke_boot
+from deploy_check.rules import smoke_cold_start
+from deploy_check.rules import smoke_ephemeral_write
+from deploy_check.rules import smoke_http
+from deploy_check.rules import smoke_memory
 from deploy_check.stages import BuildStage
 from deploy_check.stages import SmokeStage
 from deploy_check.rules import smoke_restart
 from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
 from deploy_check.runtime import sockets
-from deploy_check.runtime import verdicts
 from deploy_check.runtime.build import BuildResult
 from deploy_check.runtime.build import PendingBuild
 from deploy_check.runtime.client import connect
@@ -86,8 +94,8 @@ class Runtime:
         result = self._build.finish(options.progress)  # type: ignore[arg-type]
         build = self.source.stage("ok" if result.ok else "failed", result.seconds, result.image_size)
         if not result.ok:
-            failure = verdicts.build_failure(project, result, template=self.source.dockerfile == TEMPLATE)
-            return RuntimeResult(build, SmokeStage(), [failure])
+            failure = BuildFailure(tuple(result.log_lines), result.error, template=self.source.dockerfile == TEMPLATE)
+            return RuntimeResult(build, SmokeStage(), build_failed.judge(project, failure))
         if options.keep_image:
             resources.images.remove(self._build.tag)
         if options.skip_smoke:
@@ -125,9 +133,9 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     place = placement(client, options.network_container)
     cpus = spec.tier(options.tier).cpus
     started_wall = time.time()
+    how = smoke.Launch(client, result.image_id or "", resources, volume, place, limit, cpus, options.smoke_env)
     try:
-        container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit,
-                                               cpus, "app", options.smoke_env)
+        container, base, started = smoke.start(how, "app")
     except smoke.StartFailed as failed:
         stage = SmokeStage("failed", memory_limit_bytes=limit, answers={})
         return stage, [smoke_boot.start_failure(project, failed.reason)]
@@ -144,7 +152,7 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     peak = watcher.stop()
     ooms = max(smoke.oom_events(client, container.id, started_wall), watcher.oom_kills)
     writes: list[str] = []
-    restart, restart_finding = "skipped", None
+    restart, restart_findings = "skipped", []
     if run.first_answer is not None and not run.exited:
         first_ok = run.answers[options.smoke_paths[0]].ok
         _stop(container)
@@ -152,18 +160,21 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
         # check boots the second one: both wait on the engine, neither needs the other.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             diffed = pool.submit(_diff_and_remove, client, resources, container.id)
-            restart, restart_finding = _restart(client, project, options, resources, result, volume, place,
-                                                limit, cpus, first_ok)
+            restart_findings = smoke_restart.judge(project, _restart(how, options), first_ok=first_ok)
+            restart = "failed" if restart_findings else "ok"
             writes = diffed.result()
-    cold = round(run.first_answer - run.started, 1) if run.first_answer is not None else None
-    findings.extend(verdicts.boot_and_http(project, options, run) if listening is None else [listening])
-    findings.extend(verdicts.memory(run, peak, ooms, limit, options.tier))
-    findings.extend(verdicts.cold_start(cold))
+    cold = run.cold_start
+    if listening is None:
+        findings.extend(smoke_boot.judge(project, run))
+        findings.extend(smoke_http.judge(project, run))
+    else:
+        findings.append(listening)
+    findings.extend(smoke_memory.judge(Memory(peak, limit, options.tier, ooms, run.oom_killed, run.logs)))
+    findings.extend(smoke_cold_start.judge(cold))
     if probed is not None:
         findings.extend(f for _, f in probed.judged if f is not None)
-    findings.extend(verdicts.ephemeral_writes(writes))
-    if restart_finding is not None:
-        findings.append(restart_finding)
+    findings.extend(smoke_ephemeral_write.judge(writes))
+    findings.extend(restart_findings)
     ok = not any(f.severity is Severity.ERROR for f in findings)
     stage = SmokeStage("ok" if ok else "failed", cold, peak or None, restart, memory_limit_bytes=limit,
                        answers={path: answer.status for path, answer in run.answers.items()},
@@ -175,7 +186,7 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     return stage, findings
 
 
-def _probe_routes(project: Project, options: Options, run: smoke.Run, container: Any,
+def _probe_routes(project: Project, options: Options, run: Run, container: Any,
                   inspected: Any) -> routes.Probed | None:
     """After a good boot: the app's own GET routes, probed; their tracebacks are read from a
     fresh log (the run's own log stays as it was, for the smoke paths' findings)."""
@@ -207,18 +218,11 @@ def _diff_and_remove(client: Any, resources: Resources, container_id: str) -> li
     return writes
 
 
-def _restart(client: Any, project: Project, options: Options, resources: Resources, result: BuildResult,
-             volume: str, place: Any, limit: int, cpus: float, first_ok: bool) -> tuple[str, Finding | None]:
-    """With the first container stopped, start a new one on the same /data and probe again: it
-    must answer as well as the first start did (a path that already failed is smoke-http's)."""
+def _restart(how: smoke.Launch, options: Options) -> Restart:
+    """With the first container stopped, start a new one on the same /data and probe the first
+    smoke path again."""
     try:
-        container, base, started = smoke.start(client, result.image_id or "", resources, volume, place, limit,
-                                               cpus, "restart", options.smoke_env)
+        container, base, started = smoke.start(how, "restart")
     except smoke.StartFailed as failed:
-        return "failed", smoke_restart.RULE.finding(
-            "the app does not come back up on a second start against the same /data: the container cannot start",
-            hint="run the image twice locally against the same volume", log=failed.reason)
-    run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
-    if run.first_answer is not None and (not first_ok or all(a.ok for a in run.answers.values())):
-        return "ok", None
-    return "failed", verdicts.restart_failed(project, run)
+        return Restart(None, failed.reason)
+    return Restart(smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started))

@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from deploy_check.runtime import buildlog
+from deploy_check.parsing import buildlog
 from deploy_check.runtime.resources import Resources
 
 

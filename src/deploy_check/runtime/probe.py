@@ -1,12 +1,13 @@
 """HTTP probes of the running app: 2xx and 3xx pass, redirects are not followed."""
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import socket
 import time
 import urllib.error
 import urllib.request
+
+from deploy_check.observed import Answer
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -17,15 +18,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 
-@dataclasses.dataclass(frozen=True)
-class Answer:
-    status: int | None  # None: no HTTP answer (refused, reset, timed out)
-    error: str | None = None
-    seconds: float | None = None  # from sending the request to the end of the answer's first 64 KiB
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 400
 
 
 def get(url: str, timeout: float) -> Answer:

@@ -27,7 +27,7 @@ from deploy_check.parsing.python import dotted
 from deploy_check.project import Project
 from deploy_check.rules import smoke_http
 from deploy_check.runtime import probe
-from deploy_check.runtime import tracebacks
+from deploy_check.parsing import tracebacks
 from deploy_check.runtime.inspection import Inspected
 
 MAX_ROUTES = 50

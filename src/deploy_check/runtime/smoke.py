@@ -8,9 +8,11 @@ import time
 from typing import Any
 
 from deploy_check import spec
+from deploy_check.observed import Answer
+from deploy_check.observed import Run
 from deploy_check.runtime import faults
 from deploy_check.runtime import probe
-from deploy_check.runtime import tracebacks
+from deploy_check.parsing import tracebacks
 from deploy_check.runtime.network import Placement
 from deploy_check.runtime.resources import Resources
 from deploy_check.runtime.resources import signals_held
@@ -21,28 +23,6 @@ WORKER_DEATH = re.compile(r"Worker \(pid:\d+\) (exited with code \d+|was sent SI
 CRASH_LOOP_DEATHS = 6
 LOG_CHECK_SECONDS = 1.0
 POLL_SECONDS = 0.1
-
-
-@dataclasses.dataclass
-class Run:
-    """One container's life: how it answered, how much memory it took, how it ended."""
-
-    container_id: str
-    base_url: str
-    started: float
-    first_answer: float | None = None
-    answers: dict[str, probe.Answer] = dataclasses.field(default_factory=dict)
-    exited: bool = False
-    exit_code: int | None = None
-    oom_killed: bool = False
-    logs: str = ""
-    # gunicorn's master respawning workers that die at start-up: the container lives on
-    # and answers nothing, so waiting out the timeout would only waste it.
-    crash_loop: int = 0
-    # The app listens on the container's 127.0.0.1 only (from its log), which Niblit cannot reach.
-    loopback: str = ""
-    # The app said it listens on another port than 5000 (from its log, twice a second apart).
-    elsewhere: str = ""
 
 
 class StartFailed(Exception):
@@ -144,34 +124,47 @@ def _read_int(path: str) -> int | None:
     return int(text.strip()) if text and text.strip().isdigit() else None
 
 
-def start(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
-          cpus: float, name: str, env: tuple[tuple[str, str], ...] = ()) -> tuple[Any, str, float]:
-    """Start the app container; returns it, the base URL to probe and when it was started.
-    `env` adds variables to the spec's three (which always win)."""
+@dataclasses.dataclass(frozen=True)
+class Launch:
+    """How every container of one smoke test is started: the same image, /data volume,
+    network placement, limits and environment."""
+
+    client: Any
+    image: str
+    resources: Resources
+    volume: str  # mounted at /data
+    place: Placement
+    memory: int  # bytes, also the swap limit
+    cpus: float
+    env: tuple[tuple[str, str], ...] = ()  # added to the spec's three (which always win)
+
+
+def start(launch_with: Launch, name: str) -> tuple[Any, str, float]:
+    """Start the app container; returns it, the base URL to probe and when it was started."""
     with signals_held():
-        container = _create(client, image, resources, volume, place, memory, cpus, name, {**dict(env), **spec.ENVIRONMENT})
-    return launch(container, place)
+        container = _create(launch_with, name)
+    return launch(container, launch_with.place)
 
 
-def _create(client: Any, image: str, resources: Resources, volume: str, place: Placement, memory: int,
-            cpus: float, name: str, environment: dict[str, str]) -> Any:
+def _create(how: Launch, name: str) -> Any:
+    client, resources, place, memory = how.client, how.resources, how.place, how.memory
     kwargs: dict[str, Any] = {}
     if place.publishes:
         kwargs["ports"] = {f"{spec.PORT}/tcp": ("127.0.0.1", None)}
     else:
         kwargs["network_mode"] = place.network_mode
     container = client.containers.create(
-        image,
+        how.image,
         name=resources.name(name),
         labels=resources.labels,
-        environment=environment,
+        environment={**dict(how.env), **spec.ENVIRONMENT},
         mem_limit=memory,
         memswap_limit=memory,
-        nano_cpus=int(cpus * 1e9),
+        nano_cpus=int(how.cpus * 1e9),
         pids_limit=256,
         security_opt=["no-new-privileges"],
         cap_drop=["ALL"],
-        volumes={volume: {"bind": spec.DATA_DIR, "mode": "rw"}},
+        volumes={how.volume: {"bind": spec.DATA_DIR, "mode": "rw"}},
         detach=True,
         **kwargs,
     )
@@ -207,10 +200,10 @@ def launch(container: Any, place: Placement) -> tuple[Any, str, float]:
 
 def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float, started: float) -> Run:
     """Poll the first path until it answers, the container exits or the deadline passes; then the rest."""
-    run = Run(container.id, base_url, started)
+    run = Run(container.id, base_url, started, timeout=timeout)
     deadline = run.started + timeout
     first = paths[0]
-    last: probe.Answer | None = None
+    last: Answer | None = None
     next_log_check = run.started + LOG_CHECK_SECONDS
     while time.monotonic() < deadline:
         if _exited(container, run):

@@ -5,6 +5,8 @@ import dataclasses
 import re
 
 from deploy_check import spec
+from deploy_check.finding import Location
+from deploy_check.project import Project
 
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 APP_ROOT = spec.APP_DIR + "/"
@@ -117,3 +119,13 @@ def listening_elsewhere(log: str) -> str:
 
 def tail(log: str, lines: int = 20) -> str:
     return "\n".join(log.splitlines()[-lines:])
+
+
+def crash_location(project: Project, log: str) -> tuple[Location, str]:
+    """Where the log's last crash happened in the repository (Location(None) when not in one
+    of its files), and its exception line ("" without a traceback)."""
+    crash = last_crash(log)
+    if crash is None:
+        return Location(None), ""
+    frame = crash.frame
+    return (Location(frame.path, frame.line) if frame and project.has(frame.path) else Location(None)), crash.error

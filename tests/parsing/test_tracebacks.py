@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from deploy_check.runtime import buildlog
-from deploy_check.runtime import tracebacks
+from deploy_check.parsing import buildlog
+from deploy_check.parsing import tracebacks
 
 GUNICORN_BOOT = """[2026-11-24 22:00:00 +0000] [7] [ERROR] Exception in worker process
 Traceback (most recent call last):

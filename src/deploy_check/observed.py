@@ -1,0 +1,80 @@
+"""What the build and the smoke test saw, as plain data: what the runtime rules judge.
+
+The runtime (deploy_check.runtime) drives Docker and fills these; each runtime rule's
+`judge()` (rules/build_failed.py, rules/smoke_*.py) turns one of them into findings.
+Nothing here imports Docker, so every judge has unit tests without an engine.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """One HTTP probe's outcome."""
+
+    status: int | None  # None: no HTTP answer (refused, reset, timed out)
+    error: str | None = None
+    seconds: float | None = None  # from sending the request to the end of the answer's first 64 KiB
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 400
+
+
+@dataclasses.dataclass
+class Run:
+    """One container's life: how it answered, how much memory it took, how it ended."""
+
+    container_id: str
+    base_url: str
+    started: float
+    first_answer: float | None = None
+    answers: dict[str, Answer] = dataclasses.field(default_factory=dict)
+    exited: bool = False
+    exit_code: int | None = None
+    oom_killed: bool = False
+    logs: str = ""
+    # gunicorn's master respawning workers that die at start-up: the container lives on
+    # and answers nothing, so waiting out the timeout would only waste it.
+    crash_loop: int = 0
+    # The app listens on the container's 127.0.0.1 only (from its log), which Niblit cannot reach.
+    loopback: str = ""
+    # The app said it listens on another port than 5000 (from its log, twice a second apart).
+    elsewhere: str = ""
+    # How long the smoke test waited for a first answer, in seconds.
+    timeout: float = 0.0
+
+    @property
+    def cold_start(self) -> float | None:
+        """Seconds from start to the first answer (one decimal), None without one."""
+        return round(self.first_answer - self.started, 1) if self.first_answer is not None else None
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildFailure:
+    """A `docker build` that failed: its log, the engine's reason, and what was built."""
+
+    log_lines: tuple[str, ...]
+    error: str | None = None
+    template: bool = False  # the spec's template was built (its lines are not the user's)
+
+
+@dataclasses.dataclass(frozen=True)
+class Memory:
+    """The container's memory against the tier's limit."""
+
+    peak_bytes: int
+    limit_bytes: int
+    tier: str
+    oom_kills: int = 0  # the engine's OOM events and the cgroup's kill count, the larger
+    oom_killed: bool = False  # the container's own state says so
+    logs: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Restart:
+    """The second start against the same /data."""
+
+    run: Run | None  # None: the container could not even start
+    start_failure: str = ""  # the engine's reason, when it could not
