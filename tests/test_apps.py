@@ -13,6 +13,7 @@ import pytest
 from deploy_check import action
 from deploy_check.artifact import validate_name
 from deploy_check.apps import find_apps
+from deploy_check.apps import for_matrix
 from deploy_check.project import Project
 from tests.conftest import ROOT
 
@@ -89,6 +90,15 @@ def test_a_symlinked_marker_out_of_the_repository_is_not_followed(tmp_path):
     os.symlink(outside / "app.py", repo / "linked" / "app.py")
     os.symlink(outside, repo / "dir-link")
     assert listed(repo) == []
+
+
+def test_a_matrix_takes_at_most_256_apps_and_the_rest_is_said(tmp_path):
+    write(tmp_path, {f"svc{n:03}/app.py": FLASK_APP for n in range(300)})
+    apps = find_apps(Project(str(tmp_path)))
+    listing, warning = for_matrix(apps)
+    assert len(apps) == 300 and [app["path"] for app in json.loads(listing)] == [f"svc{n:03}" for n in range(256)]
+    assert warning is not None and "first 256 of 300 apps" in warning
+    assert for_matrix(apps[:256])[1] is None
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -200,14 +200,16 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
 def _list_apps(environ: Mapping[str, str], target: str, prefix: str, repository: str, out: TextIO) -> int:
     """The list-apps mode: the apps under `path` as the `apps` output (workspace-relative paths), nothing else."""
     from deploy_check.apps import App
-    from deploy_check.apps import apps_json
     from deploy_check.apps import find_apps
+    from deploy_check.apps import for_matrix
 
     found = find_apps(engine.open_project(target), root_name=repository)
     # Paths relative to the workspace, as the matrix jobs give them back as their `path` input.
     apps = [App(prefix + app.path if app.path != "." else prefix.rstrip("/") or ".", app.name) for app in found]
-    listing = apps_json(apps)
+    listing, warning = for_matrix(apps)
     print(github.neutralise(f"deploy-check: {len(apps)} Niblit app(s): {listing}"), file=out)
+    if warning:
+        print(github.command("warning", {"title": "deploy-check"}, warning), file=out)
     if environ.get("GITHUB_OUTPUT"):
         github.set_output(environ["GITHUB_OUTPUT"], "apps", listing)
     return 0

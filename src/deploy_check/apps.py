@@ -44,15 +44,15 @@ class App:
 
 
 def find_apps(project: Project, root_name: str | None = None) -> list[App]:
-    """Every Niblit app in `project`, sorted by path; at most MAX_APPS. The root's app is named
-    `root_name` (default: the root folder's name)."""
+    """Every Niblit app in `project`, sorted by path. The root's app is named `root_name`
+    (default: the root folder's name)."""
     folders: dict[str, set[str]] = {}
     for entry in project.files:
         folder, _, name = entry.path.rpartition("/")
         if name in MARKERS and not entry.symlink:
             folders.setdefault(folder, set()).add(name)
     found = [folder for folder in sorted(folders) if not _is_fixture(folder) and _looks_like_flask(project, folder)]
-    return _named(found[:MAX_APPS], root_name or os.path.basename(project.root) or "app")
+    return _named(found, root_name or os.path.basename(project.root) or "app")
 
 
 def _is_fixture(folder: str) -> bool:
@@ -103,6 +103,12 @@ def _named(folders: list[str], root_name: str) -> list[App]:
     return apps
 
 
-def apps_json(apps: list[App]) -> str:
-    """One line of JSON, as `fromJSON` in a workflow takes it."""
-    return json.dumps([app.to_dict() for app in apps], ensure_ascii=False, separators=(",", ":"))
+def for_matrix(apps: list[App]) -> tuple[str, str | None]:
+    """One line of JSON, as `fromJSON` in a workflow takes it (at most MAX_APPS apps), and a
+    one-line warning when some were left out."""
+    listing = json.dumps([app.to_dict() for app in apps[:MAX_APPS]], ensure_ascii=False, separators=(",", ":"))
+    warning = None
+    if len(apps) > MAX_APPS:
+        warning = (f"only the first {MAX_APPS} of {len(apps)} apps are listed (a matrix takes at most {MAX_APPS} "
+                   "jobs): split the repository's folders over several list-apps steps")
+    return listing, warning

@@ -157,10 +157,13 @@ def _main(argv: Sequence[str] | None) -> int:
         sys.stdout.write(rule.page)
         return 0
     if args.list_apps:
-        from deploy_check.apps import apps_json
         from deploy_check.apps import find_apps
+        from deploy_check.apps import for_matrix
 
-        print(apps_json(find_apps(engine.open_project(args.path))))
+        listing, warning = for_matrix(find_apps(engine.open_project(args.path)))
+        if warning:
+            print(f"deploy-check: warning: {warning}", file=sys.stderr)
+        print(listing)
         return 0
     options = options_from_args(args)
     if args.diff:
