@@ -284,6 +284,12 @@ def test_a_failing_review_still_leaves_the_comment(tmp_path, api, base_image_fix
     assert "```diff" in (tmp_path / "summary").read_text()
 
 
+def test_a_token_is_never_handed_to_the_app(tmp_path, api):
+    status, log, *_ = run(tmp_path, EXAMPLE, {**pr_env(tmp_path, api), "GH": TOKEN}, env="GH")
+    assert status == 2 and log.count("::error") == 1 and "input env: GH carries a GitHub token" in log
+    assert TOKEN not in log and api.requests == []
+
+
 def test_bad_flag_inputs_exit_2(tmp_path, api):
     for name in ("only-changed", "fix-suggestions"):
         status, log, *_ = run(tmp_path / name, EXAMPLE, pr_env(tmp_path, api), **{name: "sometimes"})
