@@ -127,9 +127,9 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     if token:
         given.add(token)
     runner_tokens = {token, environ.get("ACTIONS_RUNTIME_TOKEN", ""), environ.get("GITHUB_TOKEN", "")} - {""}
-    for name, value in options.smoke_env:
-        if value in runner_tokens:  # said before anything prints: the error names the variable only
-            raise UsageError(f"input env: {name} carries a GitHub token, which never reaches the app under test")
+    for variable, passed_value in options.smoke_env:
+        if passed_value in runner_tokens:  # said before anything prints: the error names the variable only
+            raise UsageError(f"input env: {variable} carries a GitHub token, which never reaches the app under test")
     only_changed = _bool(environ, "only-changed", False)
     fix_suggestions = _bool(environ, "fix-suggestions", False)
     for secret in sorted(secret_values(project) | given):
