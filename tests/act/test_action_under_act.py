@@ -97,3 +97,35 @@ def test_broken_app_fails_with_annotations_on_the_exact_lines(act_binary, docker
     assert "::warning title=app-port,file=app/app.py,line=12," in log
     assert "errors=4" in log
     assert not list((tmp_path / "artifacts").glob("*/app-niblit/*.zip"))
+
+
+SUMMARY_WORKFLOW = """name: check
+on: push
+jobs:
+  niblit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: dc
+        uses: ./
+        with:
+          path: app
+          skip-build: true
+"""
+
+
+def test_the_job_summary_shows_the_safe_fixes_as_one_collapsed_diff(act_binary, docker_client, tmp_path):
+    app = tmp_path / "app"
+    shutil.copytree(EXAMPLE, app)
+    (app / "requirements.txt").write_text("flask\n")
+    (app / "Dockerfile").write_text("FROM python:3.11\n" + (app / "Dockerfile").read_text().split("\n", 1)[1])
+    repo = make_action_repo(tmp_path, {"app": app}, SUMMARY_WORKFLOW)
+    result = run_act(act_binary, repo, tmp_path / "artifacts")
+    assert result.returncode != 0  # the errors still fail the step
+    # act echoes what a step wrote to GITHUB_STEP_SUMMARY after "Summary - " in its log.
+    assert "Summary - " in result.stdout, result.stdout[-4000:]
+    summary = result.stdout.split("Summary - ", 1)[1]
+    assert "<summary>Safe fixes for 2 files" in summary, result.stdout[-4000:]
+    assert "+++ b/app/requirements.txt" not in summary  # paths are the app's, as --diff prints them
+    for line in ("--- a/requirements.txt", "+gunicorn", "-FROM python:3.11", "+FROM python:3.12-slim", "</details>"):
+        assert line in summary, line

@@ -147,10 +147,10 @@ def _fixable(report: Report) -> list[str]:
     if not safe and not unsafe:
         return []
     flags = "--fix --unsafe-fixes" if report.unsafe_fixes else "--fix"
-    line = f"[*] {safe} fixable with {flags}" if safe else "No fixes available"
-    if unsafe:
-        line += f" ({unsafe} more with --unsafe-fixes)"
-    return [line + "; --diff shows them first."]
+    if not safe:
+        return [f"{unsafe} fixable with --fix --unsafe-fixes (none with --fix alone); --diff shows them first."]
+    more = f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""
+    return [f"[*] {safe} fixable with {flags}{more}; --diff shows them first."]
 
 
 def summary_line(report: Report, paint=lambda code, text: text) -> str:  # type: ignore[no-untyped-def]
