@@ -78,3 +78,25 @@ class Restart:
 
     run: Run | None  # None: the container could not even start
     start_failure: str = ""  # the engine's reason, when it could not
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportTimes:
+    """The app module's import, from -X importtime in its image: in all, its own top-level
+    code, and its slowest direct imports as (module, seconds, is the app's own code)."""
+
+    import_seconds: float
+    own_seconds: float
+    slowest: tuple[tuple[str, float, bool], ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {"import_seconds": round(self.import_seconds, 3), "app_code_seconds": round(self.own_seconds, 3),
+                "slowest_imports": [{"module": m, "seconds": round(s, 3), "app_code": local}
+                                    for m, s, local in self.slowest]}
+
+    def sentence(self) -> str:
+        named = ", ".join(f"{m}{' (app code)' if local else ''} {s:.1f} s" for m, s, local in self.slowest)
+        text = f"importing app.py took {self.import_seconds:.1f} s"
+        if named:
+            text += f": {named}"
+        return text + f"; app.py's own top-level code {self.own_seconds:.1f} s"

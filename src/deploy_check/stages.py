@@ -83,6 +83,9 @@ class SmokeStage(Stage):
     answers: dict[str, int | None] | None = optional()
     # Every path probed: the smoke paths, then the app's own routes: [{"path", "status", "seconds", ...}].
     routes: list[dict[str, Any]] | None = optional()
+    # What the app's import took, from -X importtime in its image: {"import_seconds",
+    # "app_code_seconds", "slowest_imports": [{"module", "seconds", "app_code"}]}.
+    cold_start: dict[str, Any] | None = optional()
     # Where the probed routes came from and what was left out (with --probe-routes).
     route_discovery: dict[str, Any] | None = optional()
     reason: str | None = optional()

@@ -110,7 +110,7 @@ def test_smoke_memory_names_the_tier_that_fits():
     (None, []), (2.0, []), (10.0, []), (10.5, [("smoke-cold-start", "warning", None, None)]),
 ])
 def test_smoke_cold_start(seconds, expected):
-    assert places(smoke_cold_start.judge(seconds)) == expected
+    assert places(smoke_cold_start.judge(seconds, "pro")) == expected  # free: 5 s (tests/runtime/test_importtime.py)
 
 
 def test_smoke_ephemeral_write_lists_ten_and_counts_the_rest():

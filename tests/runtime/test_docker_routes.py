@@ -6,12 +6,12 @@ import pytest
 from deploy_check import Options
 from deploy_check import check
 from tests.runtime.test_docker_apps import APPS
-from tests.runtime.test_docker_apps import leftovers
+from tests.runtime.test_template_build import leftovers  # noqa: F401 - a fixture: this test's run id only
 
 pytestmark = pytest.mark.docker
 
 
-def test_routes_are_discovered_probed_and_judged(docker_client):
+def test_routes_are_discovered_probed_and_judged(docker_client, leftovers):
     report = check(str(APPS / "routes"), Options(), docker_client=docker_client)
     http = sorted((f.severity.value, f.path, f.line) for f in report.findings if f.rule == "smoke-http")
     assert http == [("error", "app.py", 17), ("notice", "app.py", 44)]  # /report's traceback; /gone
@@ -25,7 +25,7 @@ def test_routes_are_discovered_probed_and_judged(docker_client):
     assert leftovers(docker_client) == []
 
 
-def test_no_probe_routes_probes_the_smoke_paths_only(docker_client):
+def test_no_probe_routes_probes_the_smoke_paths_only(docker_client, leftovers):
     report = check(str(APPS / "routes"), Options(probe_routes=False), docker_client=docker_client)
     assert [f for f in report.findings if f.rule == "smoke-http"] == []
     assert [entry["path"] for entry in report.smoke.routes] == ["/"]
@@ -40,10 +40,22 @@ def test_no_probe_routes_probes_the_smoke_paths_only(docker_client):
         ("gunicorn-8000", ("Dockerfile", 23), "0.0.0.0:8000"),  # gunicorn --bind 0.0.0.0:8000
     ],
 )
-def test_what_the_app_bound_is_read_from_its_sockets(docker_client, app, expected, bound):
+def test_what_the_app_bound_is_read_from_its_sockets(docker_client, leftovers, app, expected, bound):
     # A timeout it never reaches: the log says where it listens, the sockets say exactly.
-    report = check(str(APPS / app), Options(timeout=300), docker_client=docker_client)
+    report = check(str(APPS / app), Options(timeout=300, build_dockerfile="repository"), docker_client=docker_client)
     (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
     assert (boot.path, boot.line) == expected
     assert f"listens on {bound} (" in boot.message and "0.0.0.0:5000" in boot.message
+    assert leftovers(docker_client) == []
+
+
+@pytest.mark.parametrize("tier, warned", [("free", True), ("pro", False)])
+def test_a_slow_import_is_named_against_the_tiers_limit(docker_client, leftovers, tier, warned):
+    report = check(str(APPS / "slow-import"), Options(tier=tier), docker_client=docker_client)
+    cold = [f for f in report.findings if f.rule == "smoke-cold-start"]
+    assert bool(cold) is warned  # 6 s of import: over free's 5 s, under the others' 10 s
+    slowest = report.smoke["cold_start"]["slowest_imports"][0]
+    assert (slowest["module"], slowest["app_code"]) == ("catalog", True) and slowest["seconds"] >= 6
+    if warned:
+        assert "catalog (app code) 6." in cold[0].message
     assert leftovers(docker_client) == []

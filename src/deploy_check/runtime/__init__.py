@@ -27,6 +27,7 @@ from deploy_check.rules import smoke_memory
 from deploy_check.stages import BuildStage
 from deploy_check.stages import SmokeStage
 from deploy_check.rules import smoke_restart
+from deploy_check.runtime import importtime
 from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
 from deploy_check.runtime import sockets
@@ -142,7 +143,8 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     inspection = Inspection(client, result.image_id or "", resources, limit, cpus, options.smoke_env)
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
-    inspected = inspection.result(options.timeout)
+    booted = None if run.first_answer is None else run.first_answer - run.started
+    inspected = inspection.result(options.timeout, booted)
     listening = None
     if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?
         listening = sockets.wrong_bind(project, sockets.read(container), run.elsewhere)
@@ -170,7 +172,8 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     else:
         findings.append(listening)
     findings.extend(smoke_memory.judge(Memory(peak, limit, options.tier, ooms, run.oom_killed, run.logs)))
-    findings.extend(smoke_cold_start.judge(cold))
+    imports = importtime.explain(project, inspected.importtime_lines)
+    findings.extend(smoke_cold_start.judge(cold, options.tier, imports))
     if probed is not None:
         findings.extend(f for _, f in probed.judged if f is not None)
     findings.extend(smoke_ephemeral_write.judge(writes))
@@ -180,6 +183,8 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
                        answers={path: answer.status for path, answer in run.answers.items()},
                        routes=[{"path": path, "status": answer.status, "seconds": answer.seconds}
                                for path, answer in run.answers.items()])
+    if imports is not None:
+        stage.cold_start = imports.to_json()
     if probed is not None:
         stage.routes = [*(stage.routes or []), *(routes.to_json(item, finding) for item, finding in probed.judged)]
         stage.route_discovery = probed.summary

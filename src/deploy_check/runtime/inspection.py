@@ -23,6 +23,10 @@ from deploy_check.runtime.resources import signals_held
 STDOUT_TAIL_LINES = 20
 STDERR_TAIL_LINES = 20000
 MAX_RESULT_BYTES = 1024 * 1024
+# It imports what the app's boot imports, at the same time: once the app answered, it gets this
+# much longer than the app took; when the app never answered, only this long more.
+GRACE_SECONDS = 5.0
+UNANSWERED_GRACE_SECONDS = 1.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +65,13 @@ class Inspection:
             self.error = _one_line(error)
         self.started = time.monotonic()
 
-    def result(self, timeout: float) -> Inspected:
+    def result(self, timeout: float, answered_after: float | None) -> Inspected:
+        """Waits at most `timeout` from its start, and not much longer than the app's boot
+        took (`answered_after` seconds; None: it never answered, and waiting helps nobody)."""
+        if answered_after is not None:
+            timeout = min(timeout, answered_after + GRACE_SECONDS)
+        else:
+            timeout = min(timeout, time.monotonic() - self.started + UNANSWERED_GRACE_SECONDS)
         if self.container is None:
             return Inspected(False, f"could not start the inspection container ({self.error})")
         try:
@@ -73,7 +83,7 @@ class Inspection:
         try:
             self.container.wait(timeout=max(0.5, timeout - (time.monotonic() - self.started)))
         except Exception:  # noqa: BLE001 - still importing at the deadline (app.run() at import?)
-            return Inspected(False, f"importing the app took more than {timeout:.0f} s")
+            return Inspected(False, f"importing the app took more than {timeout:.1f} s")
         try:
             out = self.container.logs(stdout=True, stderr=False, tail=STDOUT_TAIL_LINES)
             err = self.container.logs(stdout=False, stderr=True, tail=STDERR_TAIL_LINES)
