@@ -6,6 +6,7 @@ import collections
 import contextlib
 import dataclasses
 import os
+import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -48,6 +49,14 @@ class ParsedPython:
     column: int | None = None
     # Every node of `tree`, from the one bounded walk made at parse time (rules share it).
     nodes: tuple[ast.AST, ...] = ()
+    # True when the source does not parse (`error` says where) and `tree` is what parses once
+    # the offending lines are set aside: rules still read the rest of the module.
+    recovered: bool = False
+
+    @property
+    def parses(self) -> bool:
+        """Does the module parse as written?"""
+        return self.tree is not None and not self.recovered
 
 
 class Project:
@@ -220,8 +229,10 @@ def _parse_python(path: str, source: str | None) -> ParsedPython:
     try:
         module = ast.parse(source, filename=path)
     except SyntaxError as error:
+        recovered = _recover(source)
         return ParsedPython(
-            path, None, error.msg or "invalid syntax", error.lineno, (error.offset or 0) or None
+            path, recovered[0] if recovered else None, error.msg or "invalid syntax", error.lineno,
+            (error.offset or 0) or None, nodes=recovered[1] if recovered else (), recovered=recovered is not None,
         )
     except (RecursionError, MemoryError):
         return ParsedPython(path, None, "too deeply nested for the Python parser", 1, 1)
@@ -237,6 +248,71 @@ def _parse_python(path: str, source: str | None) -> ParsedPython:
             getattr(deep, "col_offset", 0) + 1,
         )
     return ParsedPython(path, module, nodes=tuple(nodes))
+
+
+# Error recovery: at most this many lines set aside (and this share of the module), else
+# the module is not analysed beyond its python-syntax finding.
+MAX_RECOVERED_LINES = 50
+_EXPECTED_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
+_HANDLER = re.compile(r"^(\s*)(except\b|else\s*:|finally\s*:|elif\b)")
+
+
+def _recover(source: str) -> tuple[ast.Module, tuple[ast.AST, ...]] | None:
+    """The module with its offending lines set aside, one parse error at a time, keeping
+    every line's number: a line that does not parse becomes blank (a block header becomes
+    `if True:`, a handler `except Exception:`, so its body still parses); a header left
+    without a body gets `pass`. A token-level repair, as linters with error recovery do, so
+    the other rules still report on the lines they can read. None when that does not end
+    in a module within the bounds."""
+    lines = source.splitlines(keepends=True)
+    budget = min(MAX_RECOVERED_LINES, max(5, len(lines) // 5))
+    for _ in range(budget + 1):
+        try:
+            module = ast.parse("".join(lines))
+        except SyntaxError as error:
+            if budget <= 0 or not _set_aside(lines, error):
+                return None
+            budget -= 1
+            continue
+        except (RecursionError, MemoryError, ValueError):
+            return None
+        deep, nodes = _bounded_walk(module)
+        return None if deep is not None else (module, tuple(nodes))
+    return None
+
+
+def _set_aside(lines: list[str], error: SyntaxError) -> bool:
+    """Repair the line the error names, in place; False when there is nothing to repair."""
+    number = error.lineno or 0
+    header = _EXPECTED_BLOCK.search(error.msg or "")
+    if header and 0 < int(header.group(1)) <= len(lines):
+        index = int(header.group(1)) - 1
+        text = lines[index]
+        body = text.rstrip("\r\n")
+        if body.rstrip().endswith(":") and not body.rstrip().endswith(" pass"):
+            lines[index] = body + " pass" + text[len(body):]
+            return True
+    if not 0 < number <= len(lines):
+        return False
+    text = lines[number - 1]
+    ending = text[len(text.rstrip("\r\n")):] or "\n"
+    stripped = text.strip()
+    if not stripped:
+        return False  # an error on a blank line (an unclosed bracket above): no line to set aside
+    indent = text[: len(text) - len(text.lstrip())]
+    handler = _HANDLER.match(text)
+    if handler and stripped.endswith(":"):
+        replacement = f"{indent}except Exception:" if handler.group(2).startswith("except") else f"{indent}if True:"
+        if handler.group(2).startswith(("else", "finally", "elif")):
+            replacement = ""
+    elif stripped.endswith(":"):
+        replacement = f"{indent}if True:"
+    else:
+        replacement = ""
+    if text == replacement + ending:
+        return False
+    lines[number - 1] = replacement + ending
+    return True
 
 
 # Fields that never hold a node worth visiting: names, flags, and the Load/Store context.

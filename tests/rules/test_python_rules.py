@@ -266,3 +266,59 @@ def test_upload_path(tmp_path, source, expected):
                                     "x = f\"{'a' + f'{1}'}\"\ny = f\"{\"nested\"}\"\n"])
 def test_python_312_syntax_is_not_judged_by_an_older_python(tmp_path, source):
     assert lines_of(python_syntax, tmp_path, {"app.py": source}) == []
+
+
+BROKEN_MODULE = '''import os
+import sqlite3
+from flask import Flask
+
+app = Flask(__name__)
+app.config["SECRET_KEY"] = "s3cr3t-value-123"
+UPLOAD_FOLDER = "uploads"
+
+
+def get_db():
+    conn = sqlite3.connect("x.db")
+     return conn
+
+
+def other():
+    print "hello"
+    return sqlite3.connect("y.db")
+'''
+
+
+@pytest.mark.parametrize(
+    "module, expected",
+    [
+        # The issue's case: one bad indentation; the rest is still read (and a Python 2 print).
+        (database_path, [("db.py", 11), ("db.py", 17)]),
+        (upload_path, [("db.py", 7)]),
+        (python_syntax, [("db.py", 12)]),
+    ],
+)
+def test_a_module_that_does_not_parse_is_still_analysed(tmp_path, module, expected):
+    assert lines_of(module, tmp_path, {"db.py": BROKEN_MODULE}) == expected
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        # A broken block header keeps its body; a header left without one gets `pass`.
+        ("import sqlite3\nif x = 1:\n    sqlite3.connect('a.db')\n", [("m.py", 3)]),
+        ("import sqlite3\ntry:\n    sqlite3.connect('a.db')\nexcept IOError, e:\n    sqlite3.connect('b.db')\n",
+         [("m.py", 3), ("m.py", 5)]),
+        ("import sqlite3\ndef f():\nsqlite3.connect('a.db')\n", [("m.py", 3)]),
+        # An unclosed bracket cannot be set aside line by line: python-syntax alone, as before.
+        ("import sqlite3\nsqlite3.connect('a.db'\n", []),
+    ],
+)
+def test_recovery_keeps_what_parses(tmp_path, source, expected):
+    assert lines_of(database_path, tmp_path, {"m.py": source}) == expected
+
+
+def test_a_recovered_app_py_is_not_judged_for_its_app(tmp_path):
+    # The line set aside may be the one binding `app`: app-instance stays quiet, python-syntax speaks.
+    files = {"app.py": "from flask import Flask\napp = Flask(__name__\nx = 1\n"}
+    assert lines_of(app_instance, tmp_path, files) == []
+    assert lines_of(python_syntax, tmp_path, files) == [("app.py", 2)]

@@ -65,8 +65,8 @@ def check(project: Project) -> Iterator[Finding]:
     if not project.has(PATH):
         return
     parsed = project.python(PATH)
-    if parsed.tree is None:
-        return  # python-syntax reports it
+    if parsed.tree is None or not parsed.parses:
+        return  # python-syntax reports it (a line set aside may be the one that binds `app`)
     yield from _check_module(parsed.tree)
 
 

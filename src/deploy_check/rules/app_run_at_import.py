@@ -44,8 +44,9 @@ _SERVERS = ("app.run", "application.run", "socketio.run")
 def check(project: Project) -> Iterator[Finding]:
     if not project.has(PATH):
         return
-    tree = project.python(PATH).tree
-    if tree is None:
+    parsed = project.python(PATH)
+    tree = parsed.tree
+    if tree is None or not parsed.parses:
         return  # python-syntax reports it
     body = [node for node in tree.body if not python.is_main_guard(node)]
     for node in python.module_level(body):

@@ -7,6 +7,13 @@ finding is on the line and column of the error as Python reports it. Files
 nested too deeply to analyse are reported too, since the analysis of the other
 rules could not look inside them.
 
+The rest of the file is still analysed: the offending lines are set aside one
+error at a time (blanked, keeping every line's number; a broken block header
+keeps its body), so a module with one bad indentation still gets its other
+findings (a hard-coded key, an SQLite file outside /data). An error that
+cannot be set aside line by line (an unclosed bracket) leaves python-syntax
+alone, as does a file with more than a few such lines.
+
 Syntax new in Python 3.12 (PEP 695 `type` aliases and generics, PEP 701
 f-strings) is valid on Niblit: when deploy-check itself runs on an older
 Python, errors on such lines are not reported rather than guessed.
@@ -49,7 +56,7 @@ def check_module(project: Project) -> Iterator[Finding]:
         if entry is None:
             continue
         parsed = project.python(path)
-        if parsed.tree is not None:
+        if parsed.error is None:
             continue
         if parsed.error == "not readable as UTF-8 text":
             if _declared_encoding_ok(project, path):

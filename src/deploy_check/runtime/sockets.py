@@ -121,7 +121,7 @@ def _bind_place(project: Project) -> tuple[Location, str]:
 
 def _app_run_call(project: Project) -> Location | None:
     module = project.python(spec.APP_FILE) if project.has(spec.APP_FILE) else None
-    if module is None or module.tree is None:
+    if module is None or not module.parses:
         return None
     for node in module.nodes:
         if isinstance(node, ast.Call) and (dotted(node.func) or "").endswith(".run") and \
