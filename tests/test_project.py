@@ -61,7 +61,7 @@ def test_escaping_symlink_never_read(tmp_path: pathlib.Path) -> None:
 def test_deep_python(tmp_path: pathlib.Path, source: str, parses: bool) -> None:
     (tmp_path / "a.py").write_text(source)
     parsed = Project(str(tmp_path)).python("a.py")
-    assert (parsed.tree is not None) == parses
+    assert parsed.parses == parses  # (a recovered tree may stand in for the rest of the module)
     if not parses:
         assert parsed.error and parsed.line is not None
 
