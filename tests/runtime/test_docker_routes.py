@@ -54,7 +54,7 @@ def test_a_slow_import_is_named_against_the_tiers_limit(docker_client, leftovers
     report = check(str(APPS / "slow-import"), Options(tier=tier), docker_client=docker_client)
     cold = [f for f in report.findings if f.rule == "smoke-cold-start"]
     assert bool(cold) is warned  # 6 s of import: over free's 5 s, under the others' 10 s
-    slowest = report.smoke["cold_start"]["slowest_imports"][0]
+    slowest = report.smoke.cold_start["slowest_imports"][0]
     assert (slowest["module"], slowest["app_code"]) == ("catalog", True) and slowest["seconds"] >= 6
     if warned:
         assert "catalog (app code) 6." in cold[0].message
