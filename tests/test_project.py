@@ -5,7 +5,6 @@ import pathlib
 
 import pytest
 
-from deploy_check.project import DEFAULT_STORAGE_LIMIT
 from deploy_check.project import MAX_AST_DEPTH
 from deploy_check.project import MAX_READ_BYTES
 from deploy_check.project import Project
@@ -64,10 +63,6 @@ def test_deep_python(tmp_path: pathlib.Path, source: str, parses: bool) -> None:
     assert parsed.parses == parses  # (a recovered tree may stand in for the rest of the module)
     if not parses:
         assert parsed.error and parsed.line is not None
-
-
-def test_storage_limit_default(tmp_path: pathlib.Path) -> None:
-    assert Project(str(tmp_path)).storage_limit == DEFAULT_STORAGE_LIMIT == 1024**3
 
 
 def test_memo_computes_once(tmp_path: pathlib.Path) -> None:

@@ -88,3 +88,20 @@ def test_zip_into_own_output_folder_is_allowed_and_never_zipped(tmp_path):
     repo = make_repo(tmp_path / "r", {"app.py": ""})
     zip_of(repo, repo / ".deploy-check" / "a.zip")
     assert zip_of(repo, repo / ".deploy-check" / "b.zip").namelist() == ["app.py"]
+
+
+def test_the_zip_report_and_forbidden_file_list_the_same_left_out_entries(tmp_path, monkeypatch):
+    from deploy_check import walk
+
+    repo = make_repo(tmp_path / "repo", {"app.py": "x = 1\n", "a/b/c/deep.txt": "deep\n"})
+    os.close(os.open(os.fsencode(repo) + b"/bad\xffname.txt", os.O_CREAT | os.O_WRONLY, 0o644))
+    monkeypatch.setattr(walk, "MAX_DEPTH", 3)
+    report = check(str(repo), Options(skip_build=True, zip_path=str(tmp_path / "out.zip")))
+    excluded = {item["path"]: item["reason"] for item in report.package.excluded}
+    forbidden = {f.path for f in report.findings if f.rule == "forbidden-file"}
+    deep = next(path for path in excluded if path.startswith("a/"))
+    bad = next(path for path in excluded if path.startswith("bad"))
+    assert excluded[deep] == "directory nested too deep (never read)" and deep.endswith("/")
+    assert excluded[bad] == "file name is not valid UTF-8"
+    assert {deep.rstrip("/"), bad} <= forbidden
+    assert zipfile.ZipFile(tmp_path / "out.zip").namelist() == ["app.py"]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from deploy_check import rules
+from deploy_check import spec
 from deploy_check.config import load_config
 from deploy_check.errors import UsageError
 from deploy_check.finding import Finding
@@ -21,6 +22,7 @@ from deploy_check.options import Options
 from deploy_check.options import fails
 from deploy_check.project import Project
 from deploy_check.result import Report
+from deploy_check.rules.base import Settings
 
 if TYPE_CHECKING:
     from deploy_check.runtime.source import BuildSource
@@ -72,7 +74,8 @@ def masked_lines(project: Project) -> Callable[[str, int], str | None]:
     return line
 
 
-def lint(project: Project, alongside: Callable[[], None] | None = None) -> Iterator[Finding]:
+def lint(project: Project, alongside: Callable[[], None] | None = None,
+         settings: Settings | None = None) -> Iterator[Finding]:
     """Every static rule's findings, unfiltered.
 
     One visit per Python module first (module_visit: each rule's `check_module` runs on
@@ -86,7 +89,7 @@ def lint(project: Project, alongside: Callable[[], None] | None = None) -> Itera
         yield from visit_modules(project, module_rules, alongside)
         for rule in rules.STATIC_RULES:
             if hasattr(rule, "check"):
-                yield from rule.check(project)
+                yield from rules.check(rule, project, settings)
 
 
 @contextlib.contextmanager
@@ -103,10 +106,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def rule_settings(options: Options) -> Settings:
+    """What the rules are told of this run (the tier, for upload-size)."""
+    return Settings(tier=spec.tier(options.tier))
+
+
 def plan_fixes(project: Project, options: Options) -> PassesPlan:
     """The fixes --fix would write (ruff's loop: lint, plan, lint the planned tree, ...), for
     the findings the run would report (ignored ones keep their problem)."""
-    return fix_passes(project, lambda view: finish(view, lint(view), options), options.unsafe_fixes)
+    settings = rule_settings(options)
+    return fix_passes(project, lambda view: finish(view, lint(view, settings=settings), options), options.unsafe_fixes)
 
 
 def fix_plan(path: str, options: Options | None = None) -> PassesPlan:
@@ -151,7 +160,6 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     fixed = None
     if options.fix:
         project, fixed = apply_fixes(project, options)
-    project.storage_limit = options.storage_limit  # for upload-size
     report = Report(
         path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project),
         fixed=fixed, unsafe_fixes=options.unsafe_fixes,
@@ -166,7 +174,7 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
 
     if options.skip_build:
         # The zip needs no finding: it is written while the lint's workers parse.
-        findings = list(lint(project, alongside=package if options.zip_path else None))
+        findings = list(lint(project, alongside=package if options.zip_path else None, settings=rule_settings(options)))
     else:
         findings = _lint_and_run(project, options, report, docker_client)
         if options.zip_path:
@@ -183,12 +191,12 @@ def _lint_and_run(project: Project, options: Options, report: Report, docker_cli
     from deploy_check.runtime import source
 
     if source.choose(project, options.build_dockerfile) == source.REPOSITORY:
-        return _run(project, options, report, docker_client, source.repository(project), lambda: list(lint(project)))
-    findings = list(lint(project))
+        return _run(project, options, report, docker_client, source.repository(project), lambda: list(lint(project, settings=rule_settings(options))))
+    findings = list(lint(project, settings=rule_settings(options)))
     reported = finish(project, findings, options)
 
     def findings_of(view: Project) -> list[Finding]:  # the first pass has them already
-        return reported if view is project else finish(view, lint(view), options)
+        return reported if view is project else finish(view, lint(view, settings=rule_settings(options)), options)
 
     fixes = fix_passes(project, findings_of, options.unsafe_fixes)
     with source.template(project, fixes, reported) as built:

@@ -31,10 +31,6 @@ MAX_AST_DEPTH = 200
 # collector, which walks everything alive, on every collection).
 MAX_CACHED_MODULES = 16
 
-# The free tier's storage, the default for upload-size; the engine sets
-# `project.storage_limit` from the chosen tier.
-DEFAULT_STORAGE_LIMIT = 1024**3
-
 T = TypeVar("T")
 
 
@@ -70,8 +66,6 @@ class Project:
         # path -> (parsed module, that module's memo): evicted together, least recently used first.
         self._modules: collections.OrderedDict[str, tuple[ParsedPython, dict[Any, Any]]] = collections.OrderedDict()
         self._scope: str | None = None
-        # Bytes of storage the tier allows (set by the engine from Options).
-        self.storage_limit: int = DEFAULT_STORAGE_LIMIT
 
     # -- files --------------------------------------------------------------
     @property

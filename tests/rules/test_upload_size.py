@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 
 import pytest
 
+from deploy_check import rules
+from deploy_check import spec
 from deploy_check.finding import Severity
 from deploy_check.project import Project
 from deploy_check.rules import upload_size
+from deploy_check.rules.base import Settings
 from deploy_check.upload_set import excluded_reason
 
 R = "upload-size"
@@ -34,17 +38,17 @@ def test_upload_size(tmp_path: pathlib.Path, sizes: dict[str, int], limit: int, 
     for name, size in sizes.items():
         _sparse(tmp_path / name, size)
     project = Project(str(tmp_path))
-    project.storage_limit = limit
-    got = [(f.path, f.severity) for f in upload_size.check(project)]
+    settings = Settings(dataclasses.replace(spec.tier("free"), storage_bytes=limit))
+    got = [(f.path, f.severity) for f in upload_size.check(project, settings)]
     assert got == expected
-    assert all(f.rule == R and f.line is None for f in upload_size.check(project))
+    assert all(f.rule == R and f.line is None for f in upload_size.check(project, settings))
 
 
 def test_default_limit_is_free_tier(tmp_path: pathlib.Path) -> None:
     _sparse(tmp_path / "x.mp4", 900 * MB)
     project = Project(str(tmp_path))
-    assert project.storage_limit == 1024**3
-    findings = list(upload_size.check(project))
+    assert Settings().tier.storage_bytes == 1024**3
+    findings = list(rules.run(upload_size, project))
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "MB" in findings[0].message
 
@@ -68,3 +72,13 @@ def test_default_limit_is_free_tier(tmp_path: pathlib.Path) -> None:
 )
 def test_upload_set(path: str, reason: str | None) -> None:
     assert excluded_reason(path) == reason
+
+
+@pytest.mark.parametrize(("size", "tier", "expected"), [
+    (100 * MB, "free", []),
+    (900 * MB, "free", [Severity.WARNING]),
+    (1100 * MB, "free", [Severity.ERROR]),
+    (1100 * MB, "team", []),
+])
+def test_the_zip_as_written_against_the_tier(size: int, tier: str, expected: list) -> None:
+    assert [f.severity for f in upload_size.judge_zip(size, spec.tier(tier))] == expected

@@ -29,7 +29,6 @@ class FixedProject(Project):
             entries[path] = FileEntry(path, len(data))
         super().__init__(base.root, dataclasses.replace(base.tree, files=sorted(entries.values(), key=lambda e: e.path)))
         self.overrides = dict(overrides)
-        self.storage_limit = base.storage_limit
 
     def read_bytes(self, path: str) -> bytes | None:
         if path in self.overrides:

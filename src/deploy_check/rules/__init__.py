@@ -48,6 +48,7 @@ from deploy_check.rules import smoke_memory
 from deploy_check.rules import smoke_restart
 from deploy_check.rules import upload_path
 from deploy_check.rules import upload_size
+from deploy_check.rules.base import Settings
 
 if TYPE_CHECKING:
     from deploy_check.finding import Finding
@@ -98,13 +99,20 @@ RUNTIME_RULES: tuple[ModuleType, ...] = (
 ALL_RULES = {module.RULE.id: module.RULE for module in STATIC_RULES + RUNTIME_RULES}
 
 
-def run(rule: ModuleType, project: Project) -> Iterator[Finding]:
+def run(rule: ModuleType, project: Project, settings: Settings | None = None) -> Iterator[Finding]:
     """Every finding of one rule on the whole project: its module part on every module,
     then its project part (the engine runs the first in its one visit per module)."""
     if hasattr(rule, "check_module"):
         yield from rule.check_module(project)
     if hasattr(rule, "check"):
-        yield from rule.check(project)
+        yield from check(rule, project, settings)
+
+
+def check(rule: ModuleType, project: Project, settings: Settings | None = None) -> Iterator[Finding]:
+    """A rule's project part, given the run's settings when it takes them."""
+    if getattr(rule, "SETTINGS", False):
+        return rule.check(project, settings or Settings())  # type: ignore[no-any-return]
+    return rule.check(project)  # type: ignore[no-any-return]
 
 
 def get(rule_id: str):  # type: ignore[no-untyped-def]

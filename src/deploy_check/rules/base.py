@@ -3,10 +3,19 @@ from __future__ import annotations
 
 import dataclasses
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Fix
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What a run tells the rules that need more than the repository (they declare
+    `SETTINGS = True` and take it as `check(project, settings)`)."""
+
+    tier: spec.Tier = spec.tier(spec.DEFAULT_TIER)
+
 
 DOCS_URL = "https://github.com/niblit/deploy-check/blob/main/docs/rules/{id}.md"
 

@@ -53,6 +53,7 @@ from deploy_check.fixing.gitignore import ignore_fix
 from deploy_check.fixing.gitignore import pattern_for
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
+from deploy_check.upload_set import left_out
 
 RULE = Rule("forbidden-file", severity="warning", doc=__doc__, fix="safe")
 
@@ -110,32 +111,15 @@ def _group_finding(label: str, what: str, paths: list[str], *, directories: bool
     )
 
 
-_SINGLE = (
-    ("escaping_symlinks", "symlink points outside the repository: not followed, left out of the zip",
-     "replace the link with the file itself"),
-    ("broken_symlinks", "symlink is dangling or loops: left out of the zip",
-     "delete the link or point it at a file inside the repository"),
-    ("special_files", "not a regular file (FIFO, socket or device): left out of the zip",
-     "delete it"),
-    ("unreadable", "cannot be read: not checked, left out of the zip",
-     "fix its permissions or delete it"),
-    ("too_deep", "directory nested too deep: not checked, left out of the zip",
-     "flatten the directory structure"),
-    ("bad_names", "file name is not valid UTF-8: not checked, left out of the zip",
-     "rename it with UTF-8 characters"),
-)
-
-
 def _one_by_one(project: Project) -> Iterator[Finding]:
     shown = 0
     hidden = 0
-    for attribute, message, hint in _SINGLE:
-        for path in getattr(project.tree, attribute, ()):
-            if shown < MAX_LISTED:
-                shown += 1
-                yield RULE.finding(message, at=Location(path), hint=hint)
-            else:
-                hidden += 1
+    for kind, path in left_out(project):
+        if shown < MAX_LISTED:
+            shown += 1
+            yield RULE.finding(kind.message, at=Location(path), hint=kind.hint)
+        else:
+            hidden += 1
     if hidden:
         yield RULE.finding(
             f"{hidden} more symlinks, special or unreadable entries not listed: "
@@ -143,3 +127,8 @@ def _one_by_one(project: Project) -> Iterator[Finding]:
             at=Location(None),
             hint="list them with `find . -type l -o ! -type f ! -type d`",
         )
+
+
+def judge_zip(skipped: tuple[tuple[str, str], ...]) -> list[Finding]:
+    """Files the zip could not read when it wrote them ((path, reason)): left out too."""
+    return [RULE.finding(f"{path}: {reason}; left out of the zip", Location(path)) for path, reason in skipped]

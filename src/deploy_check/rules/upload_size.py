@@ -29,13 +29,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.finding import Severity
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
+from deploy_check.rules.base import Settings
 from deploy_check.upload_set import included
 
 RULE = Rule("upload-size", severity="error", doc=__doc__)
+SETTINGS = True  # the tier's storage
 
 WARN_RATIO = 0.8
 
@@ -53,8 +57,9 @@ def _mb(size: int) -> str:
     return f"{size / 1024**2:,.1f} MB"
 
 
-def check(project: Project) -> Iterator[Finding]:
-    limit = int(getattr(project, "storage_limit", 1024**3))
+def check(project: Project, settings: Settings) -> Iterator[Finding]:
+    """Before any zip: the already-compressed files alone against the tier's storage."""
+    limit = settings.tier.storage_bytes
     files = [f for f in project.files if included(f.path)]
     incompressible = [f for f in files if f.path.lower().endswith(INCOMPRESSIBLE)]
     floor = sum(f.size for f in incompressible)
@@ -72,3 +77,16 @@ def check(project: Project) -> Iterator[Finding]:
         "(a CDN or object storage), or choose a tier with more storage",
         severity=severity,
     )
+
+
+def judge_zip(size: int, tier: spec.Tier) -> list[Finding]:
+    """The zip as written, against the tier's storage."""
+    mb, limit = spec.MIB, tier.storage_bytes
+    if size > limit:
+        return [RULE.finding(
+            f"the zip is {size / mb:.0f} MB, over the {tier.name} tier's {limit // mb} MB of storage",
+            hint="leave large data out of the repository (or use a bigger tier)")]
+    if size > WARN_RATIO * limit:
+        return [RULE.finding(f"the zip is {size / mb:.0f} MB, {size / limit:.0%} of the {tier.name} tier's storage",
+                             severity=Severity.WARNING)]
+    return []
