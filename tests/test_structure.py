@@ -23,7 +23,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("parsing", ("parsing", "parsing.*", "module_visit")),
     # What rules build their fixes with (edits, the template, requirements, .gitignore lines);
     # the engine that plans and writes them is in a higher layer.
-    ("fix proposals", ("fixing.text", "fixing.dockerfile", "fixing.requirements", "fixing.gitignore")),
+    ("fix proposals", ("fixing.text", "fixing.dockerfile", "fixing.requirements", "fixing.gitignore",
+                       "fixing.codemod")),
     ("rules", ("rules", "rules.*")),
     ("run settings and results", ("options", "result", "stages")),
     ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "package", "artifact", "fixing", "fixing.*",

@@ -111,4 +111,5 @@ def test_a_drifted_dockerfile_leaves_room_for_the_other_blockers(tmp_path):
     assert report.counts["error"] > 10
     errors = [rule for level, rule in annotations(render("github", report)) if level == "error"]
     first_errors = set(errors[:10])   # what the runner keeps
-    assert {"app-missing", "database-external", "requirements-external-db"} <= first_errors
+    # app-missing has a fix (an app.py importing main's app), so it may come after these.
+    assert {"database-external", "requirements-external-db"} <= first_errors

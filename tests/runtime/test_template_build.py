@@ -77,3 +77,18 @@ def test_a_template_dockerfile_changes_nothing(docker_client, leftovers):
     assert (report.build.dockerfile, report.build.fixed_tree) == ("repository", False)
     assert report.build.note is None
     assert leftovers(docker_client) == []
+
+
+def test_the_template_runs_on_the_fixed_tree_and_findings_keep_the_users_lines(docker_client, leftovers):
+    # app.run() at import would kill every gunicorn worker; the safe fix moves it under the main
+    # guard in the copy that is built, so the app boots, and the 500 of /broken is placed on
+    # its line in the user's file (14), not in the fixed copy (13).
+    app = APPS / "fixable-no-dockerfile"
+    before = (app / "app.py").read_bytes()
+    report = check(str(app), Options(smoke_paths=("/", "/broken")), docker_client=docker_client)
+    assert (report.build["dockerfile"], report.build["fixed_tree"]) == ("template", True)
+    assert report.smoke["answers"] == {"/": 200, "/broken": 500}
+    runtime = [(f.rule, f.path, f.line) for f in report.findings if f.rule.startswith(("smoke-", "build-"))]
+    assert runtime == [("smoke-http", "app.py", 14)]
+    assert (app / "app.py").read_bytes() == before and not (app / "Dockerfile").exists()
+    assert leftovers(docker_client) == []

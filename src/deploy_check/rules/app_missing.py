@@ -13,6 +13,15 @@ package named `app/` is in the way: `import app` finds the package, never an
 `app.py` beside it, so rename the package (and the imports that use it)
 first.
 
+`--fix` writes that app.py (a new file; nothing else changes): `from wsgi import
+app` when a root-level module binds `app` (safe; unsafe for a module in a
+subfolder, whose own imports may expect that folder on the path), or for a
+factory `from flaskr import create_app` and `app = create_app()`, passing
+`"production"` when the factory takes a configuration name and the code has a
+`"production"` entry. Where the factory needs arguments the code does not
+show, the fix is unsafe (`--unsafe-fixes`): check them. With a package `app/`
+in the way there is no automatic fix (see app-shadowed for what to rename).
+
 ## Example
 Bad: the app lives in `main.py`.
 
@@ -26,11 +35,14 @@ app = Flask(__name__)
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from deploy_check import spec
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
 from deploy_check.finding import Location
+from deploy_check.fixing.text import new_file
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -57,7 +69,70 @@ def check(project: Project) -> Iterator[Finding]:
         hint = f"add app.py at the root with `from {module} import app` (or move {entry} there)"
     else:
         hint = "add app.py at the root with `app = Flask(__name__)`"
-    yield RULE.finding(message, Location("app.py"), hint=hint)
+    fix = None if project.has("app/__init__.py") else _shim(project, entry, module)
+    yield RULE.finding(message, Location("app.py"), hint=hint, fix=fix)
+
+
+_FACTORIES = ("create_app", "make_app", "build_app", "app_factory", "get_app")
+_CONFIG_PARAMETERS = ("config", "config_name", "configuration", "env", "environment", "mode", "settings")
+_PRODUCTION_KEYS = (spec.FLASK_ENV, "prod")
+
+
+def _shim(project: Project, entry: str | None, module: str | None) -> Fix | None:
+    """The app.py that binds `app` from where it lives, as a new file."""
+    if entry and module and not module.startswith("app."):
+        return Fix("/" not in entry, (new_file("app.py", f"from {module} import app  # noqa: F401\n"),),
+                   f"write app.py: from {module} import app")
+    found = _factory(project)
+    if found is None:
+        return None
+    where, function = found
+    arguments, safe = _production_arguments(project, where, function)
+    name = function.name
+    content = f"from {where} import {name}\n\napp = {name}({arguments})\n"
+    return Fix(safe, (new_file("app.py", content),), f"write app.py: app = {name}({arguments}) from {where}")
+
+
+def _factory(project: Project) -> tuple[str, ast.FunctionDef] | None:
+    """(module, function) of an app factory at the top of a root-level module or package."""
+    candidates = sorted(p for p in project.python_files()
+                        if (p.count("/") == 0 and not p.startswith("test")) or
+                        (p.count("/") == 1 and p.endswith("/__init__.py") and not p.startswith(("app/", "test"))))
+    for path in candidates:
+        tree = project.python(path).tree
+        if tree is None:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in _FACTORIES:
+                return path.removesuffix("/__init__.py").removesuffix(".py"), node
+    return None
+
+
+def _production_arguments(project: Project, where: str, function: ast.FunctionDef) -> tuple[str, bool]:
+    """The arguments for a production app, and whether the code shows them."""
+    parameters = [*function.args.posonlyargs, *function.args.args]
+    required = len(parameters) - len(function.args.defaults)
+    if not parameters:
+        return "", not function.args.kwonlyargs or all(d is not None for d in function.args.kw_defaults)
+    if parameters[0].arg.lower() in _CONFIG_PARAMETERS:
+        key = _production_key(project, where)
+        if key is not None:
+            return f'"{key}"', len(parameters) == 1 or required <= 1
+    return "", required == 0
+
+
+def _production_key(project: Project, where: str) -> str | None:
+    """A "production" key of a dict literal in the factory's package (a config mapping)."""
+    paths = [p for p in project.python_files() if p == f"{where}.py" or p.startswith(f"{where}/")]
+    paths += [p for p in project.python_files() if "/" not in p and "config" in p]
+    for path in paths:
+        tree = project.python(path).tree
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Dict):
+                for key in node.keys:
+                    if isinstance(key, ast.Constant) and key.value in _PRODUCTION_KEYS:
+                        return str(key.value)
+    return None
 
 
 def _entry_points(project: Project) -> list[str]:

@@ -11,6 +11,11 @@ the app never answers ("App crashes on start").
 Keep `app.run()` for local runs only, under the main guard, or drop it:
 gunicorn does the serving.
 
+`--fix` does it (a safe fix): a module-level `app.run(...)` statement moves,
+comments and formatting kept, to the end of app.py under
+`if __name__ == "__main__":` (into the last such block when there is one).
+A call inside another block (`try:`, `if DEBUG:`) is left for you to move.
+
 ## Example
 Bad:
 ```python
@@ -31,6 +36,8 @@ import ast
 from collections.abc import Iterator
 
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
+from deploy_check.fixing import codemod
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -58,4 +65,11 @@ def check(project: Project) -> Iterator[Finding]:
                     "port 5000, which gunicorn holds, and dies",
                     python.location(PATH, node),
                     hint='move it under `if __name__ == "__main__":` (gunicorn does the serving)',
+                    fix=_fix(project, node) if node in tree.body else None,
                 )
+
+
+def _fix(project: Project, node: ast.stmt) -> Fix | None:
+    edits = codemod.at_node(PATH, project.read_text(PATH), node, ("SimpleStatementLine",),
+                            codemod.move_under_main_guard)
+    return Fix(True, edits, 'move app.run() under `if __name__ == "__main__":`') if edits else None

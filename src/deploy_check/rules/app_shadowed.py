@@ -10,6 +10,10 @@ tested with `python app.py`.
 Rename one of them: for example move the package to `myapp/` and import from
 it in app.py, or rename app.py and point a new app.py at the package.
 
+There is no automatic fix (a rename touches every import of the package);
+the finding says exactly what to rename: the folder, and each file that
+imports from it.
+
 ## Example
 Bad:
 
@@ -27,6 +31,7 @@ myapp/__init__.py
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 from deploy_check import spec
@@ -43,5 +48,30 @@ def check(project: Project) -> Iterator[Finding]:
         yield RULE.finding(
             f"the package app/ shadows app.py: `gunicorn {spec.APP_TARGET}` imports app/__init__.py instead",
             Location("app/__init__.py"),
-            hint="rename the app/ package (or app.py) so that `import app` finds app.py",
+            hint=_rename_hint(project),
         )
+
+
+NEW_NAME = "webapp"
+
+
+def _rename_hint(project: Project) -> str:
+    """Exactly what to rename: the folder, then the imports of it, file by file."""
+    new = NEW_NAME if not project.has(f"{NEW_NAME}/__init__.py") else f"{NEW_NAME}_package"
+    importers = sorted(path for path in project.python_files() if _imports_app(project, path))
+    where = ""
+    if importers:
+        shown = ", ".join(importers[:8]) + (f" and {len(importers) - 8} more" if len(importers) > 8 else "")
+        where = f", then in {shown} change `from app` / `import app.` to `from {new}` / `import {new}.`"
+    return (f"rename the folder app/ to {new}/ (any name but app){where}; app.py then imports the "
+            f"package as {new}")
+
+
+def _imports_app(project: Project, path: str) -> bool:
+    tree = project.python(path).tree
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "app":
+            return True
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "app" for a in node.names):
+            return True
+    return False

@@ -25,6 +25,12 @@ Read the path from the environment Niblit provides:
 and with SQLAlchemy use `f"sqlite:///{DATABASE_PATH}"` (which gives four
 slashes for an absolute path).
 
+`--fix` does it for a literal (a safe fix): a path such as `"app.db"` becomes
+`os.environ.get("DATABASE_PATH", "/data/app.db")`, a `"sqlite:///app.db"` URI
+becomes `"sqlite:///" + os.environ.get("DATABASE_PATH", "/data/app.db")`, and
+`import os` is added where it is missing. A path built from variables, or the
+default of another variable, is left for you.
+
 ## Example
 Bad:
 
@@ -48,7 +54,9 @@ from collections.abc import Iterator
 
 from deploy_check import spec
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
 from deploy_check.finding import Severity
+from deploy_check.fixing import codemod
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -102,6 +110,7 @@ def check_module(project: Project) -> Iterator[Finding]:
                     f"SQLite database at {path!r} is outside {spec.DATA_DIR}: it is reset on every redeploy",
                     python.location(module.path, node),
                     hint=f"read {spec.DATABASE_PATH_VARIABLE} from the environment: {spec.DATABASE_PATH_READ}",
+                    fix=_fix(project, module.path, node),
                 )
             else:
                 yield RULE.finding(
@@ -138,3 +147,16 @@ def _resolved(node: ast.AST, resolver: python.Resolver, plain: bool) -> Iterator
         unset = resolver.default_where_unset(node)
         if unset:
             yield node, sqlite_path(unset[1], plain_paths=plain), unset[0]
+
+
+def _fix(project: Project, path: str, node: ast.AST) -> Fix | None:
+    """A literal path or SQLite URI -> the spec's DATABASE_PATH read (in the URI's scheme)."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or "?" in node.value:
+        return None
+    code = spec.DATABASE_PATH_READ
+    scheme, sep, _ = node.value.partition("://")
+    if sep:
+        code = f'"{scheme}:///" + {code}'
+    edits = codemod.at_node(path, project.read_text(path), node, ("SimpleString",),
+                            codemod.replace_with(code, imports=("os",)))
+    return Fix(True, edits, f"read {spec.DATABASE_PATH_VARIABLE} from the environment") if edits else None

@@ -40,6 +40,15 @@ environment (`os.environ["NAME"]`, failing loudly when unset); smoke-test
 such an app with `deploy-check --env NAME` (the action's `env` input).
 Rotate any real key that was committed: it is in the Git history.
 
+`--fix` does the Flask key (a safe fix): the literal (or the environment read
+it is the default of) becomes `os.environ.get("SECRET_KEY") or
+persistent_secret_key()`, with the function below added to the module.
+`--unsafe-fixes` also turns other literals in Python code into
+`os.environ["NAME"]` (NAME from the variable, key or keyword it is assigned
+to): unsafe because the app then needs that variable set (`--env NAME` for
+the smoke test). Secrets inside a longer string (a URL's password) and in
+other files are left for you.
+
 ## Example
 Bad:
 ```python
@@ -75,8 +84,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from deploy_check import spec
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
 from deploy_check.finding import Location
+from deploy_check.fixing import codemod
 from deploy_check.parsing.secret_hit import SecretHit
 from deploy_check.parsing.secrets import find_secrets
 from deploy_check.project import Project
@@ -91,6 +103,7 @@ def check(project: Project) -> Iterator[Finding]:
             _message(hit),
             at=Location(hit.path, hit.line, hit.column, hit.end_line, hit.end_column),
             hint=_hint(hit),
+            fix=_fix(project, hit),
         )
 
 
@@ -117,3 +130,28 @@ def _hint(hit: SecretHit) -> str:
                 'hardcoded-secret), or read os.environ["SECRET_KEY"] if you set one')
     return ('read it from the environment (os.environ["NAME"]), never from the code; '
             "rotate it, since it is in the Git history")
+
+
+# The function the rule's doc shows, taken from it: what the Flask key's fix writes.
+_SHOWN = (__doc__ or "").partition("def persistent_secret_key")[2]  # no doc (python -OO): no fix
+PERSISTENT_SECRET_KEY = "def persistent_secret_key" + _SHOWN.split("\n\n\n", 1)[0] + "\n" if _SHOWN else ""
+
+
+def _fix(project: Project, hit: SecretHit) -> Fix | None:
+    if not hit.path.endswith(".py") or not hit.value:
+        return None
+    text = project.read_text(hit.path)
+    column = hit.column - 1  # the hit's columns count characters, as libcst does (0-based there)
+    if hit.kind.startswith("Flask SECRET_KEY") and PERSISTENT_SECRET_KEY:
+        transform = codemod.from_environment("persistent_secret_key()", PERSISTENT_SECRET_KEY, ("os", "secrets"))
+        edits = codemod.rewrite(hit.path, text, hit.line, column, ("SimpleString",), transform,
+                                containing=hit.source != "python")
+        return Fix(True, edits, f"generate the key on first start and keep it in {spec.DATA_DIR}") if edits else None
+    env = codemod.from_environment()
+
+    def whole_literal(module, target):  # type: ignore[no-untyped-def]
+        # Only a literal that is the secret and nothing else (not a URL with a password in it).
+        return env(module, target) if target.node.evaluated_value == hit.value else None
+
+    edits = codemod.rewrite(hit.path, text, hit.line, column, ("SimpleString",), whole_literal, containing=True)
+    return Fix(False, edits, "read it from the environment (the app then needs it set)") if edits else None

@@ -16,6 +16,12 @@ that default is reported as a warning. Settings inside a `TestingConfig`
     os.makedirs(UPLOAD_FOLDER, exist_ok=True)
     file.save(os.path.join(UPLOAD_FOLDER, secure_filename(file.filename)))
 
+`--fix` does it for a literal folder assigned in code (a safe fix):
+`UPLOAD_FOLDER = "uploads"` (or `app.config["UPLOAD_FOLDER"] = ...`) becomes
+`"/data/uploads"`, followed by `os.makedirs(UPLOAD_FOLDER, exist_ok=True)`, and
+`import os` is added where it is missing. Folders built from variables and
+`save()` calls are left for you.
+
 ## Example
 Bad:
 
@@ -39,7 +45,9 @@ from collections.abc import Iterator
 
 from deploy_check import spec
 from deploy_check.finding import Finding
+from deploy_check.finding import Fix
 from deploy_check.finding import Severity
+from deploy_check.fixing import codemod
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -66,6 +74,7 @@ def check_module(project: Project) -> Iterator[Finding]:
                     f"{what} {python.absolute(directory)!r}, outside {UPLOADS}: uploaded files are lost on redeploy",
                     python.location(module.path, node),
                     hint=f'store uploads under "{UPLOADS}" (os.makedirs it at start-up)',
+                    fix=_fix(project, module.path, node),
                 )
             else:  # the default of a variable Niblit does not set: what runs there, unless set some other way
                 yield RULE.finding(
@@ -147,3 +156,13 @@ def _directory(node: ast.AST, resolver: python.Resolver) -> str | None:
         if "/" in prefix:
             return posixpath.dirname(prefix + "x")
     return None
+
+
+def _fix(project: Project, path: str, node: ast.AST) -> Fix | None:
+    """A literal folder assigned in code -> the spec's uploads folder, created at start-up."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        return None
+    transform = codemod.replace_with(f'"{UPLOADS}"', imports=("os",),
+                                     after="os.makedirs({target}, exist_ok=True)\n")
+    edits = codemod.at_node(path, project.read_text(path), node, ("SimpleString",), transform)
+    return Fix(True, edits, f"store uploads in {UPLOADS}") if edits else None
