@@ -86,8 +86,8 @@ def test_the_template_runs_on_the_fixed_tree_and_findings_keep_the_users_lines(d
     app = APPS / "fixable-no-dockerfile"
     before = (app / "app.py").read_bytes()
     report = check(str(app), Options(smoke_paths=("/", "/broken")), docker_client=docker_client)
-    assert (report.build["dockerfile"], report.build["fixed_tree"]) == ("template", True)
-    assert report.smoke["answers"] == {"/": 200, "/broken": 500}
+    assert (report.build.dockerfile, report.build.fixed_tree) == ("template", True)
+    assert report.smoke.answers == {"/": 200, "/broken": 500}
     runtime = [(f.rule, f.path, f.line) for f in report.findings if f.rule.startswith(("smoke-", "build-"))]
     assert runtime == [("smoke-http", "app.py", 14)]
     assert (app / "app.py").read_bytes() == before and not (app / "Dockerfile").exists()
