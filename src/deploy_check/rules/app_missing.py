@@ -47,7 +47,7 @@ from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("app-missing", severity="error", doc=__doc__)
+RULE = Rule("app-missing", severity="error", doc=__doc__, fix="safe or unsafe")
 # Where an entry point usually is, most likely first; any root-level module that binds
 # `app` counts too.
 _USUAL = ("main.py", "wsgi.py", "run.py", "application.py", "server.py", "src/app.py", "app/app.py", "app/main.py")

@@ -42,7 +42,7 @@ from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("app-run-at-import", severity="error", doc=__doc__)
+RULE = Rule("app-run-at-import", severity="error", doc=__doc__, fix="safe")
 PATH = "app.py"
 # What serves the app: Flask's own run(), and Flask-SocketIO's socketio.run(app).
 _SERVERS = ("app.run", "application.run", "socketio.run")

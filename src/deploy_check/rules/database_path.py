@@ -61,7 +61,7 @@ from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("database-path", severity="error", doc=__doc__)
+RULE = Rule("database-path", severity="error", doc=__doc__, fix="safe")
 
 _CONNECT_CALLS = ("sqlite3.connect", "sqlite3.dbapi2.connect", "aiosqlite.connect", "peewee.SqliteDatabase",
                   "playhouse.sqlite_ext.SqliteExtDatabase", "sqlalchemy.create_engine", "sqlite_utils.Database",

@@ -94,7 +94,7 @@ from deploy_check.parsing.secrets import find_secrets
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("hardcoded-secret", severity="error", doc=__doc__)
+RULE = Rule("hardcoded-secret", severity="error", doc=__doc__, fix="safe or unsafe")
 
 
 def check(project: Project) -> Iterator[Finding]:

@@ -52,7 +52,7 @@ from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
-RULE = Rule("upload-path", severity="error", doc=__doc__)
+RULE = Rule("upload-path", severity="error", doc=__doc__, fix="safe")
 UPLOADS = spec.UPLOADS_DIR
 _KEYS = frozenset({"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOAD_DIRECTORY", "UPLOAD_PATH", "UPLOADS_FOLDER",
                    "UPLOADS_DIR", "UPLOADS_DEFAULT_DEST", "UPLOADED_FILES_DEST", "UPLOADED_PHOTOS_DEST", "MEDIA_ROOT"})
