@@ -322,3 +322,42 @@ def test_a_recovered_app_py_is_not_judged_for_its_app(tmp_path):
     files = {"app.py": "from flask import Flask\napp = Flask(__name__\nx = 1\n"}
     assert lines_of(app_instance, tmp_path, files) == []
     assert lines_of(python_syntax, tmp_path, files) == [("app.py", 2)]
+
+
+@pytest.mark.parametrize(
+    "files, module, expected",
+    [
+        # One level of the repository's own helpers, inside config classes (the todolist case).
+        ({"config.py": "import os\nBASEDIR = os.path.abspath(os.path.dirname(__file__))\n\n"
+                       "def create_sqlite_uri(db_name):\n    return 'sqlite:///' + os.path.join(BASEDIR, db_name)\n\n"
+                       "class ProductionConfig:\n    SQLALCHEMY_DATABASE_URI = os.environ.get('DATABASE_URL') or "
+                       "create_sqlite_uri('todolist.db')\n"
+                       "class TestingConfig:\n    SQLALCHEMY_DATABASE_URI = create_sqlite_uri('t.db')\n"},
+         database_path, [("config.py", 8, "warning")]),
+        # %, .format, an SQLite URL kept on an object, and plain create_engine against the working directory.
+        ({"db.py": "import sqlite3\nsqlite3.connect('%s.db' % 'app')\nsqlite3.connect('{}/{}'.format('data2', 'x.db'))\n"},
+         database_path, [("db.py", 2, "error"), ("db.py", 3, "error")]),
+        ({"db.py": "import os\nclass Handler:\n    def __init__(self):\n"
+                   "        self.url = 'sqlite:///' + os.path.abspath(os.getcwd()) + '/database.db'\n"},
+         database_path, [("db.py", 4, "error")]),
+        # Values taken from app.config keys set once at module level.
+        ({"app/__init__.py": "import os\nfrom flask import Flask\napp = Flask(__name__)\n"
+                             "basedir = os.path.abspath(os.path.dirname(__file__))\n"
+                             "app.config['DATA_FOLDER'] = os.path.join(basedir, 'data')\n"
+                             "app.config['UPLOAD_FOLDER'] = os.path.join(app.config['DATA_FOLDER'], 'uploads')\n"},
+         upload_path, [("app/__init__.py", 6, "error")]),
+        ({"app.py": "import tempfile\nUPLOAD_FOLDER = tempfile.gettempdir()\n"}, upload_path, [("app.py", 2, "error")]),
+        ({"app.py": "import os\nUPLOAD_FOLDER = '/data/uploads'\nDB = '%s/app.db' % '/data'\n"}, upload_path, []),
+    ],
+)
+def test_paths_that_are_built(tmp_path, files, module, expected):
+    make_repo(tmp_path, files)
+    found = sorted((f.path, f.line, f.severity.value) for f in module.check_module(Project(str(tmp_path))))
+    assert found == expected
+
+
+def test_plain_create_engine_resolves_against_the_working_directory(tmp_path):
+    make_repo(tmp_path, {"db.py": "from sqlalchemy import create_engine\nengine = create_engine('sqlite:///db.sqlite')\n",
+                         "models.py": "SQLALCHEMY_DATABASE_URI = 'sqlite:///db.sqlite'\n"})
+    messages = {f.path: f.message for f in database_path.check_module(Project(str(tmp_path)))}
+    assert "'/app/db.sqlite'" in messages["db.py"] and "'/app/instance/db.sqlite'" in messages["models.py"]

@@ -83,6 +83,16 @@ class Resolver:
             targets = _assign_targets(node)
             for name in targets:
                 assigned[name] = assigned.get(name, 0) + 1
+        # The module's own one-expression helpers (`def create_sqlite_uri(name): return
+        # "sqlite:///" + os.path.join(BASEDIR, name)`), resolved one level deep at their calls.
+        self._helpers: dict[str, tuple[list[str], ast.expr]] = {}
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                returned = _single_return(node)
+                if returned is not None:
+                    self._helpers[node.name] = ([a.arg for a in node.args.args], returned)
+        self._bound: dict[str, Value] = {}
+        self._config_nodes = _config_assignments(tree)
         for node in _module_level(tree.body):
             value = getattr(node, "value", None)
             for name in _assign_targets(node):
@@ -151,6 +161,16 @@ class Resolver:
                         return inner if inner is FROM_ENV else None
                     parts.append(inner)
             return "".join(parts)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+            template = node.left.value
+            items = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+            values = [self.value(item, d) for item in items]
+            if isinstance(template, str) and all(isinstance(v, str) for v in values):
+                try:
+                    return template % tuple(values)
+                except (TypeError, ValueError):
+                    return None
+            return FROM_ENV if any(v is FROM_ENV for v in values) else None
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
             left, right = self.value(node.left, d), self.value(node.right, d)
             if left is FROM_ENV or right is FROM_ENV:
@@ -164,10 +184,16 @@ class Resolver:
         if isinstance(node, ast.Name):
             if node.id == "__file__":
                 return self.file
+            if node.id in self._bound:
+                return self._bound[node.id]
             return self.constants.get(node.id)
         if isinstance(node, ast.Subscript):
             if self.qualified(node.value) in ("os.environ",):
                 return FROM_ENV
+            key = node.slice
+            if (isinstance(key, ast.Constant) and key.value in self._config_nodes
+                    and (dotted(node.value) or "").endswith("config")):
+                return self.value(self._config_nodes[str(key.value)], d)  # app.config["DATA_FOLDER"], set once
             return None
         if isinstance(node, ast.Attribute):
             if node.attr == "parent":
@@ -186,8 +212,21 @@ class Resolver:
         name = self.qualified(node.func) or ""
         if _reads_environment(name):
             return FROM_ENV
+        if isinstance(node.func, ast.Name) and node.func.id in self._helpers and not self._bound:
+            return self._helper(node, depth)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            template = self.value(node.func.value, depth)
+            values = [self.value(a, depth) for a in node.args]
+            if isinstance(template, str) and all(isinstance(v, str) for v in values) and not node.keywords:
+                try:
+                    return template.format(*values)
+                except (IndexError, KeyError, ValueError):
+                    return None
+            return FROM_ENV if any(v is FROM_ENV for v in values) else None
         if name == "os.getcwd" or name.endswith("Path.cwd"):
             return WORKDIR
+        if name in ("tempfile.gettempdir", "tempfile.gettempdirb"):
+            return "/tmp"  # TMPDIR is not set in the container
         args = [self.value(a, depth) for a in node.args]
         if any(a is FROM_ENV for a in args):
             return FROM_ENV
@@ -217,6 +256,44 @@ class Resolver:
             if isinstance(base, str) and all(isinstance(a, str) for a in args):
                 return posixpath.join(base, *[a for a in args if isinstance(a, str)])
         return None
+
+
+    def _helper(self, node: ast.Call, depth: int) -> Value:
+        """A call of the module's own one-expression function, its parameters bound to the
+        call's arguments (one level: a helper's helpers are not followed)."""
+        assert isinstance(node.func, ast.Name)
+        params, returned = self._helpers[node.func.id]
+        if len(node.args) > len(params) or node.keywords:
+            return None
+        self._bound = {param: self.value(arg, depth) for param, arg in zip(params, node.args)}
+        try:
+            return self.value(returned, depth + 1)
+        finally:
+            self._bound = {}
+
+
+def _single_return(function: ast.FunctionDef) -> ast.expr | None:
+    """`return <expr>` when that (after a docstring) is all the function does."""
+    body = function.body[1:] if function.body and isinstance(function.body[0], ast.Expr) \
+        and isinstance(function.body[0].value, ast.Constant) else function.body
+    if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
+        return body[0].value
+    return None
+
+
+def _config_assignments(tree: ast.Module) -> dict[str, ast.expr]:
+    """`app.config["KEY"] = value` at module level, for keys set exactly once."""
+    counts: dict[str, int] = {}
+    values: dict[str, ast.expr] = {}
+    for node in _module_level(tree.body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            target = node.targets[0]
+            key = target.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and \
+                    (dotted(target.value) or "").endswith("config"):
+                counts[key.value] = counts.get(key.value, 0) + 1
+                values[key.value] = node.value
+    return {key: value for key, value in values.items() if counts[key] == 1}
 
 
 _ENV_READS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})

@@ -17,6 +17,15 @@ reported as a warning, since you might set the variable some other way.
 Settings inside a `TestingConfig` (or `TestConfig`, `Test...`) class are the
 tests' and not reported.
 
+Paths that are built are worked out too: `+`, f-strings, `%` and
+`.format` of constants, `os.path.join`, `Path(__file__).parent / "x.db"`,
+`os.getcwd()`, `tempfile.gettempdir()`, `or` defaults, an `app.config` key set
+once, one level of the module's own helpers (`create_sqlite_uri("todo.db")`)
+and an SQLite URL kept on an object (`self.url = "sqlite:///" + path`). A
+relative `sqlite:///x.db` is named where it lands: in the instance folder
+(`/app/instance/x.db`) for Flask-SQLAlchemy 3, in the working directory
+(`/app/x.db`) for plain SQLAlchemy's `create_engine`.
+
 ## How to fix
 Read the path from the environment Niblit provides:
 
@@ -71,8 +80,10 @@ _KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "DATABASE_URI", "D
 _DB_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
 
 
-def sqlite_path(value: str, *, plain_paths: bool) -> str | None:
-    """The file an SQLite URL or path points at (absolute, as in /app), or None if not SQLite/in memory."""
+def sqlite_path(value: str, *, plain_paths: bool, instance: bool = True) -> str | None:
+    """The file an SQLite URL or path points at (absolute, as in /app), or None if not SQLite/in memory.
+    A relative `sqlite:///x.db` is in the instance folder for Flask-SQLAlchemy 3 (`instance`), in
+    the working directory /app for plain SQLAlchemy's create_engine."""
     lowered = value.lower()
     if lowered.startswith("sqlite"):
         scheme, sep, rest = value.partition("://")
@@ -83,7 +94,7 @@ def sqlite_path(value: str, *, plain_paths: bool) -> str | None:
             return None
         # sqlite:///relative (three slashes) vs sqlite:////absolute (four).
         path = rest[1:] if rest.startswith("/") else rest
-        if not path.startswith("/"):
+        if not path.startswith("/") and instance:
             # Flask-SQLAlchemy 3 puts relative SQLite paths in the instance folder.
             return python.absolute("instance/" + path)
         return python.absolute(path)
@@ -129,7 +140,14 @@ def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tup
             name = resolver.qualified(node.func) or ""
             if name in _CONNECT_CALLS or name.endswith(".SqliteDatabase"):
                 plain = "create_engine" not in name and "dataset" not in name
-                yield from _resolved(node.args[0], resolver, plain)
+                yield from _resolved(node.args[0], resolver, plain, instance=False)
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and not t.attr.isupper()
+                                                  for t in node.targets):
+            # self.connection_string = "sqlite:///" + path: an SQLite URL built into an object,
+            # for create_engine (plain SQLAlchemy: relative to the working directory)
+            value = resolver.value(node.value)
+            if isinstance(value, str) and value.lower().startswith("sqlite"):
+                yield from _resolved(node.value, resolver, False, instance=False)
     for_tests = python.inside_test_classes(nodes)
     for setting in python.settings(nodes, resolver.path, _KEYS):
         if id(setting.node) in for_tests:  # a TestingConfig's database or folder is the tests' business
@@ -138,15 +156,16 @@ def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tup
         yield from _resolved(setting.node, resolver, plain)
 
 
-def _resolved(node: ast.AST, resolver: python.Resolver, plain: bool) -> Iterator[tuple[ast.AST, str | None, str | None]]:
+def _resolved(node: ast.AST, resolver: python.Resolver, plain: bool,
+              instance: bool = True) -> Iterator[tuple[ast.AST, str | None, str | None]]:
     value = resolver.value(node)
     if isinstance(value, str):
-        yield node, sqlite_path(value, plain_paths=plain), None
+        yield node, sqlite_path(value, plain_paths=plain, instance=instance), None
     elif value is python.FROM_ENV:
         # From a variable Niblit does not set, the default is what runs there.
         unset = resolver.default_where_unset(node)
         if unset:
-            yield node, sqlite_path(unset[1], plain_paths=plain), unset[0]
+            yield node, sqlite_path(unset[1], plain_paths=plain, instance=instance), unset[0]
 
 
 def _fix(project: Project, path: str, node: ast.AST) -> Fix | None:
