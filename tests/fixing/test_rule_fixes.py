@@ -200,3 +200,10 @@ def test_json_report_carries_the_fix_and_what_fix_did(tmp_path):
     assert main([str(tmp_path), "--skip-build", "--fix", "--format", "json", "--output", str(out)]) == 0
     fixed = json.loads(out.read_text())["fixed"]
     assert fixed["applied"] == 1 and fixed["files"] == ["requirements.txt"] and fixed["dropped"] == []
+
+
+def test_a_binary_gitignore_is_refused_with_a_line(tmp_path, capsys):
+    make_repo(tmp_path, {**GOOD, ".env": "A=1\n", ".gitignore": b"\x00\x01binary"})
+    main([str(tmp_path), "--skip-build", "--fix"])
+    assert ".gitignore: is a binary file; not changed" in capsys.readouterr().out
+    assert (tmp_path / ".gitignore").read_bytes() == b"\x00\x01binary"

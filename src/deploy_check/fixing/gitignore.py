@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pathspec
 
+from deploy_check.finding import Edit
 from deploy_check.finding import Fix
 from deploy_check.fixing.text import append_lines
 from deploy_check.project import Project
@@ -28,9 +29,10 @@ def ignore_fix(project: Project, paths: list[str], pattern: str, *, directory: b
     """Add `pattern` to .gitignore unless it already ignores every path in `paths`."""
     if all(ignored(project, path, directory) for path in paths):
         return None
-    if project.has(PATH) and project.read_text(PATH) is None:
-        return None  # a binary .gitignore: leave it alone
     text = project.read_text(PATH) if project.has(PATH) else None
+    if project.has(PATH) and text is None:
+        # A binary or unreadable .gitignore: the engine refuses it with its one line.
+        return Fix(True, (Edit(PATH, 1, 1, 1, 1, pattern + "\n"),), f"add `{pattern}` to .gitignore")
     zipped = [path for path in paths if included(path + "/x" if directory else path)]
     if zipped:
         where = f"the spec's zip command still uploads {zipped[0]}: move or delete it yourself"
