@@ -18,10 +18,12 @@ import ast
 import posixpath
 import re
 import shlex
+from collections.abc import Iterable
 from collections.abc import Iterator
 
 from deploy_check import spec
 from deploy_check.parsing import dockerfile
+from deploy_check.parsing import python
 from deploy_check.parsing.imports import is_deployed_code
 from deploy_check.project import Project
 
@@ -38,8 +40,10 @@ def module_links(project: Project, path: str) -> tuple[str, ...]:
     """The dotted module names one module imports (absolute, relative ones resolved):
     a fact kept after its AST is gone (engine.lint gathers it during its one visit)."""
     def compute() -> tuple[str, ...]:
-        tree = project.python(path).tree
-        return tuple(dict.fromkeys(_links(path, tree))) if tree is not None else ()
+        parsed = project.python(path)
+        if parsed.tree is None:
+            return ()
+        return tuple(dict.fromkeys(_links(path, python.nodes_of(project, parsed, *_LINK_NODES))))
 
     return project.memo(("imports.links", path), compute)
 
@@ -98,9 +102,13 @@ def _files_of(project: Project, dotted: str, importer: str) -> Iterator[str]:
                     yield candidate
 
 
-def _links(path: str, tree: ast.Module) -> Iterator[str]:
+# What _links looks at, anywhere in a module.
+_LINK_NODES = (ast.Import, ast.ImportFrom, ast.Call)
+
+
+def _links(path: str, nodes: Iterable[ast.AST]) -> Iterator[str]:
     package = _package_of(path)
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name
