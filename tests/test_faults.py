@@ -1,21 +1,31 @@
-"""Faults: signals at every stage, the engine vanishing, a full disk, two runs at once."""
+"""Faults: signals at every stage, each class of engine error, the engine vanishing, a full disk, two runs at once."""
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import pathlib
+import re
+import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from deploy_check import Options
+from deploy_check import check
 from deploy_check.runtime.resources import LABEL
 from tests.conftest import EXAMPLE
 from tests.conftest import IN_CI
 from tests.rules.helpers import make_repo
 from tests.runtime.test_docker_apps import APPS
+from tests.runtime.engine_proxy import Fault
+from tests.runtime.engine_proxy import FaultProxy
 from tests.runtime.test_docker_apps import leftovers
 
 pytestmark = pytest.mark.docker
@@ -83,80 +93,185 @@ def test_signal_while_the_lint_runs_beside_the_build_leaves_nothing(docker_clien
     assert leftovers(docker_client) == []
 
 
-class CuttableProxy:
-    """A Unix-socket proxy to the engine that can be cut mid-run."""
+def with_lint_finding(tmp_path) -> pathlib.Path:
+    """The example plus a committed .env (secret-file, an error the lint finds without Docker)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    (repo / ".env").write_text("GREETING=hello\n")
+    return repo
 
-    def __init__(self, path: str, target: str = "/var/run/docker.sock") -> None:
-        self.path, self.target = path, target
-        self.server = socket.socket(socket.AF_UNIX)
-        self.server.bind(path)
-        self.server.listen(64)
-        self.sockets: list[socket.socket] = []
-        self.cut = False
-        threading.Thread(target=self._accept, daemon=True).start()
 
-    def _accept(self) -> None:
-        while not self.cut:
+def short_socket() -> str:
+    """A Unix socket path short enough for AF_UNIX (pytest's tmp_path may not be)."""
+    return os.path.join(tempfile.mkdtemp(prefix="dc-proxy-", dir="/tmp"), "engine.sock")
+
+
+def run_ids(proxy: FaultProxy) -> set[str]:
+    """The run ids of what the checks behind `proxy` created (their names carry them)."""
+    return {match.group(1) for _, target in proxy.targets
+            for match in [re.search(r"deploy-check-([0-9a-f]{8})\b", target)] if match}
+
+
+def remove_runs(client, ids: set[str]) -> None:
+    """Remove what the given runs left (the engine was unreachable for their own cleanup); no one else's."""
+    import docker
+
+    for run_id in ids:
+        mine = {"label": f"{LABEL}={run_id}"}
+        actions = [lambda c=c: client.api.remove_container(c["Id"], force=True, v=True)
+                   for c in client.api.containers(all=True, filters=mine)]
+        actions += [lambda v=v: client.api.remove_volume(v["Name"], force=True)
+                    for v in client.api.volumes(filters=mine).get("Volumes") or []]
+        actions += [lambda i=i: client.api.remove_image(i["Id"], force=True)
+                    for i in client.api.images(filters=mine)]
+        for action in actions:
             try:
-                client, _ = self.server.accept()
-            except OSError:
-                return
-            upstream = socket.socket(socket.AF_UNIX)
-            upstream.connect(self.target)
-            self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        self.cut = True
-        self.server.close()
-        for sock in self.sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            except OSError:
+                action()
+            except docker.errors.APIError:
                 pass
 
 
-def test_engine_vanishing_mid_run_is_a_clear_error(docker_client, tmp_path):
-    proxy = CuttableProxy(str(tmp_path / "docker.sock"))
-    env = dict(os.environ, DOCKER_HOST=f"unix://{tmp_path}/docker.sock")
-    process = subprocess.Popen(CLI + [str(APPS / "slow-boot")], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+def test_engine_vanishing_mid_run_keeps_the_report_and_exits_2(docker_client, tmp_path):
+    proxy = FaultProxy(short_socket())
+    env = dict(os.environ, DOCKER_HOST=proxy.url)
+    process = subprocess.Popen(CLI + [str(slow_with_lint_finding(tmp_path)), "--format", "json", "--sarif",
+                                      str(tmp_path / "out.sarif")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert wait_for(lambda: bool(containers(docker_client, "-app")))
-        proxy.close()
-        _, stderr = process.communicate(timeout=120)
+        assert wait_for(lambda: app_running(docker_client, proxy))
+        proxy.cut()
+        stdout, stderr = process.communicate(timeout=120)
         assert process.returncode == 2, stderr
-        assert "Traceback" not in stderr and "Docker engine" in stderr
+        assert "Traceback" not in stderr and "lost the Docker engine during the smoke test" in stderr
         assert len(stderr.strip().splitlines()) == 1
+        report = json.loads(stdout)
+        assert [f["rule"] for f in report["findings"]] == ["secret-file"]
+        assert report["build"]["status"] == "ok"
+        assert report["smoke"]["status"] == "error" and "lost the Docker engine" in report["smoke"]["reason"]
+        sarif = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]
+        assert [r["ruleId"] for r in sarif["results"]] == ["secret-file"]
+        assert sarif["invocations"][0]["executionSuccessful"] is False
     finally:
         if process.poll() is None:
             process.kill()
-        remove_everything_labelled(docker_client)  # the engine was unreachable for cleanup: do it here
+        remove_runs(docker_client, run_ids(proxy))
 
 
-def remove_everything_labelled(client) -> None:
+def test_engine_vanishing_mid_run_keeps_the_actions_annotations(docker_client, tmp_path):
+    proxy = FaultProxy(short_socket())
+    workspace = tmp_path / "ws"
+    shutil.copytree(slow_with_lint_finding(tmp_path), workspace / "app")
+    env = dict(os.environ, DOCKER_HOST=proxy.url, GITHUB_WORKSPACE=str(workspace), INPUT_PATH="app",
+               GITHUB_OUTPUT=str(tmp_path / "output"), GITHUB_STEP_SUMMARY=str(tmp_path / "summary"),
+               GITHUB_REPOSITORY="niblit/demo", INPUT_UPLOAD="false")
+    process = subprocess.Popen([sys.executable, "-c", "import sys; from deploy_check import action; "
+                                "sys.exit(action.main())"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: app_running(docker_client, proxy))
+        proxy.cut()
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode == 2, stdout + stderr
+        assert "::error title=deploy-check::lost the Docker engine during the smoke test" in stdout
+        assert "::error title=secret-file,file=app/.env" in stdout
+        summary = (tmp_path / "summary").read_text()
+        assert "could not finish" in summary and "secret-file" in summary
+        assert "passed<<" in (tmp_path / "output").read_text()
+        assert not (workspace / ".deploy-check" / "demo-niblit.zip").exists()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        remove_runs(docker_client, run_ids(proxy))
+
+
+def app_running(client, proxy: FaultProxy) -> bool:
+    """This run's app container (not another check's on the same engine) is there."""
+    return any(c["Names"][0].endswith("-app") for run_id in run_ids(proxy)
+               for c in client.api.containers(all=True, filters={"label": f"{LABEL}={run_id}"}))
+
+
+def slow_with_lint_finding(tmp_path) -> pathlib.Path:
+    repo = tmp_path / "slow"
+    shutil.copytree(APPS / "slow-boot", repo)
+    (repo / ".env").write_text("GREETING=hello\n")
+    return repo
+
+
+@contextlib.contextmanager
+def behind(faults: list[Fault], timeout: float = 120) -> Iterator[tuple[Any, FaultProxy]]:
     import docker
 
-    actions = [lambda c=c: client.api.remove_container(c["Id"], force=True, v=True) for c in containers(client)]
-    actions += [lambda v=v: client.api.remove_volume(v["Name"], force=True)
-                for v in client.api.volumes(filters={"label": LABEL}).get("Volumes") or []]
-    actions += [lambda i=i: client.api.remove_image(i["Id"], force=True)
-                for i in client.api.images(filters={"label": LABEL})]
-    for action in actions:
-        try:
-            action()
-        except docker.errors.APIError:
-            pass
+    proxy = FaultProxy(short_socket(), faults)
+    try:
+        yield docker.DockerClient(base_url=proxy.url, version="auto", timeout=timeout), proxy
+    finally:
+        proxy.cut()
+
+
+START = r"^/containers/[0-9a-f]+/start$"
+INSPECT = r"^/containers/[0-9a-f]+/json$"
+
+
+# One case per class of engine error (runtime/faults.py): whose fault it is, and what the run then says.
+@pytest.mark.parametrize(
+    "fault, outcome",
+    [
+        # The app's: a finding, the run goes on.
+        (Fault("POST", r"^/build$", status=400, message="dockerfile parse error line 3: unknown instruction: FOO"),
+         ("build", "failed", "build-failed")),
+        # The engine's: the stage ends with its reason, the lint's findings stay.
+        (Fault("POST", r"^/build$", status=500, message="write /var/lib/docker/tmp/x: no space left on device"),
+         ("build", "error", "the Docker engine failed during the build (write")),
+        (Fault("POST", r"^/build$", drop=True), ("build", "error", "the Docker engine failed during the build")),
+        (Fault("POST", r"^/containers/create$", status=404, message="No such image: sha256:0123"),
+         ("smoke", "error", "the Docker engine failed during the smoke test (No such image")),
+        (Fault("POST", START, status=500, message="cgroups: cannot find cgroup mount destination: unknown"),
+         ("smoke", "error", "cgroups")),
+        (Fault("GET", INSPECT, status=404, message="No such container: 0123", after=1),
+         ("smoke", "error", "No such container")),
+        (Fault("GET", r"^/containers/[0-9a-f]+/logs$", status=500, message="logs unavailable"),
+         ("smoke", "error", "logs unavailable")),
+        (Fault("GET", r"^/containers/[0-9a-f]+/changes$", status=500, message="diff unavailable"),
+         ("smoke", "error", "diff unavailable")),
+        (Fault("GET", INSPECT, hang=30, after=1), ("smoke", "error", "timed out")),
+        # Races: tried again, the run passes.
+        (Fault("POST", START, status=500, message="driver failed programming external connectivity on endpoint "
+               "x: Bind for 127.0.0.1:49153 failed: port is already allocated", times=2), ("smoke", "ok", None)),
+        (Fault("DELETE", r"^/containers/[0-9a-f]+$", status=500, message="removal failed", times=3),
+         ("smoke", "ok", None)),
+    ],
+    ids=["build-400-app", "build-no-space", "build-dropped", "create-404", "start-500", "inspect-404", "logs-500",
+         "diff-500", "inspect-timeout", "start-port-race", "remove-500"],
+)
+def test_each_engine_error_class_is_mapped(docker_client, tmp_path, fault, outcome):
+    stage, status, words = outcome
+    with behind([fault], timeout=5 if fault.hang else 120) as (client, proxy):
+        report = check(str(with_lint_finding(tmp_path)), Options(), docker_client=client)
+    assert fault.hits >= 1, proxy.requests
+    rules = {f.rule for f in report.findings}
+    assert "secret-file" in rules  # the lint's finding is never lost
+    section = getattr(report, stage)
+    assert section.status == status, (section, report.findings)
+    if status == "error":
+        assert words in section.reason and report.unfinished == section.reason
+    elif status == "failed":
+        assert words in rules
+    else:
+        assert report.unfinished is None and rules == {"secret-file"}
+    assert leftovers(docker_client, run_ids(proxy)) == []
+
+
+def test_injected_start_failure_is_the_apps(docker_client, tmp_path):
+    reason = ('failed to create shim task: OCI runtime create failed: runc create failed: unable to start container '
+              'process: exec: "gunicorn": executable file not found in $PATH: unknown')
+    repo = with_lint_finding(tmp_path)
+    (repo / "requirements.txt").write_text("flask==3.0.3\n")
+    with behind([Fault("POST", START, status=400, message=reason)]) as (client, proxy):
+        report = check(str(repo), Options(), docker_client=client)
+    boot = [f for f in report.findings if f.rule == "smoke-boot"]
+    assert [(f.path, f.line) for f in boot] == [("requirements.txt", None)]
+    assert report.smoke.status == "failed" and report.unfinished is None
+    assert leftovers(docker_client, run_ids(proxy)) == []
 
 
 def test_disk_full_while_zipping(tmp_path):

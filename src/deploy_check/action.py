@@ -159,8 +159,9 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
         "peak-memory-bytes": report.smoke.peak_memory_bytes or "",
     }
     blocking = [f for f in report.findings if f.severity is Severity.ERROR]
-    if blocking:
-        report.package = PackageStage(reason=f"{len(blocking)} error(s) must be fixed first: no zip, no artifact")
+    if report.unfinished or blocking:
+        why = f"{len(blocking)} error(s) must be fixed first" if not report.unfinished else "the check could not finish"
+        report.package = PackageStage(reason=f"{why}: no zip, no artifact")
     else:
         destination = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.zip")
         options.zip_path = destination
@@ -181,7 +182,8 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     sarif_file = read_input(environ, "sarif-file")
     if sarif_file:
         write_file(os.path.join(workspace, sarif_file), render("sarif", report, context))
-    status = engine.exit_status(report)
+    # Could not finish: everything found so far is out (annotations, SARIF, JSON, summary), then exit 2.
+    status = 2 if report.unfinished else engine.exit_status(report)
     report_json = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.json")
     os.makedirs(os.path.dirname(report_json), exist_ok=True)
     write_file(report_json, render("json", report, context))

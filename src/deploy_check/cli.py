@@ -178,6 +178,8 @@ def _main(argv: Sequence[str] | None) -> int:
     finally:
         progress.close()
     emit(report, fmt, args)
+    if report.unfinished:  # the whole report is out; then one line and exit 2
+        raise UsageError(report.unfinished)
     return engine.exit_status(report)
 
 

@@ -45,7 +45,20 @@ class Report:
     def build_notes(self) -> list[str]:
         """What every format says about the build besides its figures: which Dockerfile was
         smoke-tested and why, or why nothing could be built."""
+        if self.build.status == "error":  # the reason is why it could not finish: said as that
+            return [note for note in self.build.notes if note != self.build.reason]
         return self.build.notes
+
+    @property
+    def unfinished(self) -> str | None:
+        """Why the check could not finish (a stage with status "error"), or None when it did.
+
+        Such a report still carries every finding made before that stage stopped; the CLI
+        and the action render it in full, then exit 2."""
+        for stage in (self.build, self.smoke, self.package):
+            if stage.status == "error":
+                return stage.reason or "the check could not finish"
+        return None
 
     @property
     def counts(self) -> dict[str, int]:

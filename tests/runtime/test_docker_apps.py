@@ -28,21 +28,57 @@ def runtime_findings(report) -> list[tuple[str, str | None, int | None]]:
                   key=lambda t: (t[0], t[1] or "", t[2] or 0))
 
 
-def leftovers(client) -> list[str]:
-    found = [c["Names"][0] for c in client.api.containers(all=True, filters={"label": LABEL})]
-    found += [v["Name"] for v in (client.api.volumes(filters={"label": LABEL}).get("Volumes") or [])]
-    found += [i["Id"] for i in client.api.images(filters={"label": LABEL})]
+def leftovers(client, run_ids: set[str] | None = None) -> list[str]:
+    """What deploy-check runs left in the engine. With `run_ids`, what those runs left. Without,
+    what stays: others' checks run on the same engine, so only what is there now and is still
+    there while nothing new of it goes away for a while counts (a leak stays for good)."""
+    if run_ids is not None:
+        assert run_ids, "no run of this test to look for"
+        return _labelled(client, [f"{LABEL}={run_id}" for run_id in sorted(run_ids)])
+    staying = set(_labelled(client, [LABEL]))
+    deadline = time.monotonic() + LEFTOVER_PATIENCE
+    while staying and time.monotonic() < deadline:
+        time.sleep(1.0)
+        staying &= set(_labelled(client, [LABEL]))
+    return sorted(staying)
+
+
+LEFTOVER_PATIENCE = 300.0
+
+
+@pytest.fixture
+def own_runs(monkeypatch) -> set[str]:
+    """The run ids of the checks this test runs in-process, to look for what they left."""
+    import deploy_check.runtime
+
+    ids: set[str] = set()
+    original = deploy_check.runtime.new_run_id
+    monkeypatch.setattr(deploy_check.runtime, "new_run_id", lambda: _record(ids, original()))
+    return ids
+
+
+def _record(ids: set[str], run_id: str) -> str:
+    ids.add(run_id)
+    return run_id
+
+
+def _labelled(client, labels: list[str]) -> list[str]:
+    found = []
+    for label in labels:
+        found += [c["Names"][0] for c in client.api.containers(all=True, filters={"label": label})]
+        found += [v["Name"] for v in (client.api.volumes(filters={"label": label}).get("Volumes") or [])]
+        found += [i["Id"] for i in client.api.images(filters={"label": label})]
     return found
 
 
-def test_example_builds_boots_and_passes(docker_client):
+def test_example_builds_boots_and_passes(docker_client, own_runs):
     report = check(str(EXAMPLE), Options(), docker_client=docker_client)
     assert report.findings == []
     assert report.build.status == "ok" and report.build.image_size_bytes > 0
     assert report.smoke.status == "ok" and report.smoke.restart == "ok"
     assert 0 <= report.smoke.cold_start_seconds < 10
     assert 0 < report.smoke.peak_memory_bytes < 256 * 1024 * 1024
-    assert leftovers(docker_client) == []
+    assert leftovers(docker_client, own_runs) == []
 
 
 @pytest.mark.parametrize(
@@ -57,34 +93,34 @@ def test_example_builds_boots_and_passes(docker_client):
         ("slow-boot", {"timeout": 60}, [("smoke-cold-start", None, None)]),
     ],
 )
-def test_runtime_rule_on_its_line(docker_client, app, options, expected):
+def test_runtime_rule_on_its_line(docker_client, own_runs, app, options, expected):
     report = check(str(APPS / app), Options(**options), docker_client=docker_client)
     assert runtime_findings(report) == expected
-    assert leftovers(docker_client) == []
+    assert leftovers(docker_client, own_runs) == []
 
 
-def test_workers_dying_at_start_up_end_the_wait_with_the_reason(docker_client):
+def test_workers_dying_at_start_up_end_the_wait_with_the_reason(docker_client, own_runs):
     report = check(str(APPS / "run-at-import"), Options(timeout=300), docker_client=docker_client)
     (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
     assert "keep dying at start-up" in boot.message and "app.run() at import time" in boot.message
-    assert leftovers(docker_client) == []
+    assert leftovers(docker_client, own_runs) == []
 
 
-def test_an_app_on_the_containers_loopback_only_is_found_at_once(docker_client):
+def test_an_app_on_the_containers_loopback_only_is_found_at_once(docker_client, own_runs):
     report = check(str(APPS / "loopback-only"), Options(timeout=300, build_dockerfile="repository"),
                    docker_client=docker_client)
     (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
     assert "listens on 127.0.0.1:5000 (the container's own loopback" in boot.message
     assert (boot.path, boot.line) == ("app.py", 12)  # app.run(port=5000): its host is the default 127.0.0.1
-    assert leftovers(docker_client) == []
+    assert leftovers(docker_client, own_runs) == []
 
 
-def test_memory_over_the_tier_is_found(docker_client):
+def test_memory_over_the_tier_is_found(docker_client, own_runs):
     report = check(str(APPS / "memory-hog"), Options(timeout=20), docker_client=docker_client)
     memory = [f for f in report.findings if f.rule == "smoke-memory"]
     assert memory and memory[0].severity.value == "error"
     assert "256 MB" in memory[0].message
-    assert leftovers(docker_client) == []
+    assert leftovers(docker_client, own_runs) == []
 
 
 def test_memory_fits_a_bigger_tier(docker_client):

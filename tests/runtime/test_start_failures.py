@@ -23,8 +23,9 @@ pytestmark = pytest.mark.docker
     ],
 )
 def test_start_failure_is_smoke_boot_with_the_whole_report(docker_client, tmp_path, app, place, words, lint):
+    # The repository's own Dockerfile (auto would build the template instead of a drifted one).
     result = subprocess.run([sys.executable, "-m", "deploy_check", str(APPS / app), "--format", "json",
-                             "--sarif", str(tmp_path / "out.sarif")],
+                             "--build-dockerfile", "repository", "--sarif", str(tmp_path / "out.sarif")],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""

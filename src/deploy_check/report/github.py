@@ -69,6 +69,9 @@ def render(report: Report, context: RenderContext) -> str:
     written: Counter[str] = Counter()
     lines: list[str] = []
     dropped: list[Finding] = []
+    if report.unfinished:  # first, so that the runner keeps it among its error annotations
+        written["error"] += 1
+        lines.append(github.command("error", {"title": "deploy-check"}, " ".join(report.unfinished.split())))
     for finding in ordered(report.findings, report.fixable):
         level = finding.severity.value
         if written[level] < kept[level]:

@@ -50,6 +50,11 @@ def render(report: Report, context: RenderContext) -> str:
                                            for note in report.build_notes],
         }]
         run["properties"] = {"build": {"dockerfile": report.build.dockerfile, "fixed_tree": report.build.fixed_tree}}
+    if report.unfinished:  # SARIF's way to say the results are what was found before the tool stopped
+        invocation = (run.get("invocations") or [{"toolExecutionNotifications": []}])[0]
+        invocation["executionSuccessful"] = False
+        invocation["toolExecutionNotifications"].insert(0, {"level": "error", "message": {"text": report.unfinished}})
+        run["invocations"] = [invocation]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -32,12 +32,16 @@ def render(report: Report, context: RenderContext, *, notes: list[str] | None = 
     counts = report.counts
     failed = any(fails(f.severity, report.fail_on) for f in report.findings)
     verdict = "❌ **deploy-check failed**" if failed else "✅ **deploy-check passed**"
+    if report.unfinished:
+        verdict = "⚠️ **deploy-check could not finish**"
     out = [
         f"## {verdict}: {counts['error']} errors, {counts['warning']} warnings, {counts['notice']} notices",
         "",
         f"Tier **{cell(report.tier)}**, failing on **{cell(report.fail_on)}**.",
         "",
     ]
+    if report.unfinished:
+        out.extend([f"> {cell(report.unfinished)}: the findings below are those made before it stopped.", ""])
     out.extend(_figures(report))
     if report.findings:
         out.extend(["### Findings", "", "| | Rule | Where | Message |", "|---|---|---|---|"])
@@ -86,7 +90,9 @@ def _row(finding: Finding, context: RenderContext) -> str:
 def _figures(report: Report) -> list[str]:
     rows = []
     build, smoke = report.build, report.smoke
-    if build.ran:
+    if build.status == "error":
+        rows.append(f"| Build | could not finish: {cell(build.reason)} |")
+    elif build.ran:
         facts = build.describe()
         rows.append(f"| Build | {build.status}" + (f", {facts['seconds']}" if "seconds" in facts else "")
                     + (f", image {facts['image']}" if "image" in facts else "") + " |")
@@ -94,7 +100,9 @@ def _figures(report: Report) -> list[str]:
         rows.append(f"| Build | skipped: {cell(build.reason)} |" if build.reason else "| Build | skipped |")
     if build.note:
         rows.append(f"| Dockerfile | {cell(build.note)} |")
-    if smoke.ran:
+    if smoke.status == "error":
+        rows.append(f"| Smoke test | could not finish: {cell(smoke.reason)} |")
+    elif smoke.ran:
         facts = smoke.describe(spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes)
         rows.append(f"| Smoke test | {smoke.status} |")
         rows.append(f"| Cold start | {facts['cold start']} |" if "cold start" in facts else "| Cold start | — |")

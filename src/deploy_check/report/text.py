@@ -96,13 +96,17 @@ def _quoted(source: str, finding: Finding) -> list[str]:
 def _stages(report: Report) -> list[str]:
     out = []
     build, smoke, package = report.build, report.smoke, report.package
-    if build.ran:
+    if build.status == "error":
+        out.append(f"build:   could not finish: {printable(str(build.reason))}")
+    elif build.ran:
         facts = build.describe()
         out.append(f"build:   {build.status}" + (f" in {facts['seconds']}" if "seconds" in facts else "")
                    + (f", image {facts['image']}" if "image" in facts else ""))
     for note in report.build_notes:
         out.append(("         " if build.ran else "build:   skipped: ") + printable(note))
-    if smoke.ran:
+    if smoke.status == "error":
+        out.append(f"smoke:   could not finish: {printable(str(smoke.reason))}")
+    elif smoke.ran:
         facts = smoke.describe()
         parts = [f"smoke:   {smoke.status}"]
         if "cold start" in facts:

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import dataclasses
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from deploy_check import spec
@@ -27,6 +25,7 @@ from deploy_check.rules import smoke_memory
 from deploy_check.stages import BuildStage
 from deploy_check.stages import SmokeStage
 from deploy_check.rules import smoke_restart
+from deploy_check.runtime import faults
 from deploy_check.runtime import importtime
 from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
@@ -57,15 +56,27 @@ class Runtime:
     """Build and smoke-test one project. `start()` sets the engine building and returns at
     once (the lint runs meanwhile); `finish()` waits for the build, runs the smoke test and
     returns the stages and findings. Leaving the `with` block cancels an unfinished build and
-    removes everything the run created, on every path."""
+    removes everything the run created, on every path.
+
+    An engine that cannot be reached, or fails mid-run, never raises out of here: the stage
+    it stopped is `"status": "error"` with the reason (runtime/faults.py says whose fault
+    each engine error is), the findings so far are kept, and the caller renders the report
+    and exits 2."""
 
     def __init__(self, project: Project, options: Options, docker_client: Any = None,
                  source: BuildSource | None = None) -> None:
         self.project, self.options = project, options
         self.source = source or BuildSource(REPOSITORY, project.root)
-        self.client = connect(docker_client)
+        self.unreachable: str | None = None
+        try:
+            self.client = connect(docker_client)
+        except UsageError as error:
+            self.client, self.unreachable = None, str(error)
         self.resources = Resources(self.client, new_run_id())
         self._build: PendingBuild | None = None
+        self._started = False
+        self._failed: str | None = None  # why the engine ended the build before finish()
+        self._ran = RuntimeResult(self.source.stage(), SmokeStage(), [])
 
     def __enter__(self) -> Runtime:
         return self
@@ -73,55 +84,60 @@ class Runtime:
     def __exit__(self, *exc: object) -> None:
         if self._build is not None:
             self._build.cancel()  # nothing to do once it finished
-        self.resources.cleanup()
+        if self.client is not None:
+            self.resources.cleanup()
 
     def start(self) -> None:
-        with _engine_errors():
+        if self.client is None or self._started:
+            return
+        self._started = True
+        try:
             self._build = PendingBuild(self.client, self.source.context, self.resources, self.source.dockerfile_path)
+        except Exception as error:  # noqa: BLE001 - sorted by whose fault it is
+            if not faults.is_engine_error(error):
+                raise  # our own bug: exit 3
+            self._failed = faults.engine_reason(self.client, error, "build")
 
     def finish(self) -> RuntimeResult:
         """Build (and unless skip_smoke, run) the image: the stages and what they found."""
-        with _engine_errors():
-            ran = self._finish()
+        if self.client is None:
+            return RuntimeResult(self._error_build(str(self.unreachable)), SmokeStage(), [])
+        self.start()
+        if self._failed is not None:
+            return RuntimeResult(self._error_build(self._failed), SmokeStage(), [])
+        ran = self._ran
+        try:
+            self._finish()
+        except Exception as error:  # noqa: BLE001 - an engine error ends the stage it stopped
+            if not faults.is_engine_error(error):
+                raise  # our own bug: exit 3
+            if ran.build.status in ("ok", "failed"):
+                ran.smoke = SmokeStage("error", reason=faults.engine_reason(self.client, error, "smoke test"))
+            else:
+                ran.build = self._error_build(faults.engine_reason(self.client, error, "build"))
         return dataclasses.replace(ran, findings=self.source.original(ran.findings))
 
-    def _finish(self) -> RuntimeResult:
-        if self._build is None:
-            self.start()
+    def _error_build(self, reason: str) -> BuildStage:
+        return dataclasses.replace(self.source.stage("error"), reason=reason)
+
+    def _finish(self) -> None:
+        """Fill self._ran as the stages go, so that an engine error keeps what came before it."""
         assert self._build is not None
-        options, resources = self.options, self.resources
+        options, resources, ran = self.options, self.resources, self._ran
         # Findings are placed in the tree that was built (a fixed copy, perhaps), then mapped back.
         project = Project(self.source.context) if self.source.fixed_tree else self.project
         result = self._build.finish(options.progress)  # type: ignore[arg-type]
-        build = self.source.stage("ok" if result.ok else "failed", result.seconds, result.image_size)
+        ran.build = self.source.stage("ok" if result.ok else "failed", result.seconds, result.image_size)
         if not result.ok:
             failure = BuildFailure(tuple(result.log_lines), result.error, template=self.source.dockerfile == TEMPLATE)
-            return RuntimeResult(build, SmokeStage(), build_failed.judge(project, failure))
+            ran.findings.extend(build_failed.judge(project, failure))
+            return
         if options.keep_image:
             resources.images.remove(self._build.tag)
         if options.skip_smoke:
-            return RuntimeResult(build, SmokeStage(), [])
-        smoked, findings = _smoke(self.client, project, options, resources, result)
-        return RuntimeResult(build, smoked, findings)
-
-
-@contextlib.contextmanager
-def _engine_errors() -> Iterator[None]:
-    """The engine went away or refused: one line (exit 2), not a traceback."""
-    try:
-        yield
-    except Exception as error:  # noqa: BLE001
-        if not _is_engine_error(error):
-            raise
-        reason = " ".join(str(error).split())[:200] or type(error).__name__
-        raise UsageError(f"lost the Docker engine during the run ({reason})") from None
-
-
-def _is_engine_error(error: Exception) -> bool:
-    import requests
-    from docker.errors import DockerException
-
-    return isinstance(error, (DockerException, requests.exceptions.RequestException, ConnectionError))
+            return
+        ran.smoke, found = _smoke(self.client, project, options, resources, result)
+        ran.findings.extend(found)
 
 
 def _smoke(client: Any, project: Project, options: Options, resources: Resources,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from deploy_check.parsing import buildlog
+from deploy_check.runtime import faults
 from deploy_check.runtime.resources import Resources
 
 
@@ -24,13 +25,6 @@ class BuildResult:
     image_size: int | None = None
     log_lines: list[str] = dataclasses.field(default_factory=list)
     error: str | None = None
-
-
-def _engine_error(error: BaseException) -> bool:
-    from docker.errors import APIError
-    from docker.errors import DockerException
-
-    return isinstance(error, (APIError, DockerException, OSError, ValueError))
 
 
 class PendingBuild:
@@ -57,10 +51,10 @@ class PendingBuild:
             self._stream = client.api.build(path=root, tag=self.tag, rm=True, forcerm=True, decode=True,
                                             pull=False, labels=resources.labels, dockerfile=dockerfile)
         except BaseException as error:
-            if not _engine_error(error):
+            if not faults.repository_build_error(error):  # the engine's, an interrupt, or our bug
                 self.cancel()
                 raise
-            self._error = " ".join(str(error).split())  # the engine's own errors become build-failed
+            self._error = faults.explanation(error)  # the repository's: build-failed
         finally:
             client.api.hooks["response"].remove(remember)
 
@@ -96,13 +90,15 @@ class PendingBuild:
                     image_id = chunk["aux"]["ID"]
                 if "error" in chunk or "errorDetail" in chunk:
                     detail = chunk.get("errorDetail") or {}
-                    error = detail.get("message") or chunk.get("error") or "build failed"
+                    error = str(detail.get("message") or chunk.get("error") or "build failed")
                     lines.append(error)
+                    if faults.engine_side_build_error(error):
+                        raise faults.EngineFailure(" ".join(error.split())[:faults.MAX_REASON])
         except BaseException as error_:
-            if not _engine_error(error_):  # interrupted, or our own bug
+            if not faults.repository_build_error(error_):  # the engine's, an interrupt, or our bug
                 self.cancel()
                 raise
-            error = " ".join(str(error_).split())
+            error = faults.explanation(error_)
             lines.append(error)
         self.done = True
         if partial:
@@ -110,8 +106,6 @@ class PendingBuild:
         seconds = round(time.monotonic() - self.started, 1)
         if error is not None:
             return BuildResult(False, seconds, log_lines=lines, error=error)
-        try:
-            image = self.client.images.get(self.tag)
-        except Exception as error_:  # noqa: BLE001
-            return BuildResult(False, seconds, log_lines=lines, error=f"built image not found: {error_}")
+        # An error here is the engine's (the image it just built is gone, or it stopped answering).
+        image = self.client.images.get(self.tag)
         return BuildResult(True, seconds, image.id or image_id, int(image.attrs.get("Size") or 0), lines)

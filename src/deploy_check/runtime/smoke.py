@@ -60,23 +60,23 @@ class MemoryWatch:
     def stop(self) -> int:
         """The peak: from the container's memory cgroup when it is visible (on the host: exact
         and instant), else from one last one-shot stats call (cgroup v1 `max_usage`)."""
-        from_cgroup = cgroup_memory(self.container_id)
-        if from_cgroup is not None:
-            self.peak = max(self.peak, from_cgroup.peak)
-            self.oom_kills = from_cgroup.oom_kills
-        else:
-            try:
+        try:
+            from_cgroup = cgroup_memory(self.container_id)
+            if from_cgroup is not None:
+                self.peak = max(self.peak, from_cgroup.peak)
+                self.oom_kills = from_cgroup.oom_kills
+            else:
+                # An error is the engine's (runtime/faults.py): no false "fits in memory".
                 stats = self.client.api.stats(self.container_id, stream=False, one_shot=True)
                 memory = stats.get("memory_stats") or {}
                 self.peak = max(self.peak, int(memory.get("max_usage") or memory.get("usage") or 0))
                 self.failcnt = max(self.failcnt, int(memory.get("failcnt") or 0))
-            except Exception:  # noqa: BLE001 - gone already: the sampled peak stands
+        finally:
+            try:
+                if self._stream is not None and hasattr(self._stream, "close"):
+                    self._stream.close()
+            except Exception:  # noqa: BLE001 - the sampling is over either way
                 pass
-        try:
-            if self._stream is not None and hasattr(self._stream, "close"):
-                self._stream.close()
-        except Exception:  # noqa: BLE001
-            pass
         return self.peak
 
 
@@ -176,8 +176,8 @@ def launch(container: Any, place: Placement) -> tuple[Any, str, float]:
     """Start a created container; StartFailed when the image keeps it from starting."""
     started = time.monotonic()
     try:
-        container.start()
-    except Exception as error:  # noqa: BLE001 - sorted by whose fault it is
+        faults.retry_race(container.start, faults.port_race)
+    except Exception as error:  # noqa: BLE001 - sorted by whose fault it is (runtime/faults.py)
         reason = faults.image_start_failure(error)
         if reason is None:
             raise
@@ -241,11 +241,7 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
 
 
 def _exited(container: Any, run: Run) -> bool:
-    try:
-        container.reload()
-    except Exception:  # noqa: BLE001 - removed under us
-        run.exited = True
-        return True
+    container.reload()  # an error is the engine's (runtime/faults.py), removed under us included
     state = container.attrs.get("State") or {}
     if state.get("Status") in ("exited", "dead"):
         run.exited = True
@@ -257,10 +253,7 @@ def _exited(container: Any, run: Run) -> bool:
 
 
 def logs(container: Any) -> str:
-    try:
-        return container.logs(stdout=True, stderr=True, tail=400).decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001
-        return ""
+    return bytes(container.logs(stdout=True, stderr=True, tail=400)).decode("utf-8", "replace")
 
 
 def oom_events(client: Any, container_id: str, since: float) -> int:
@@ -268,12 +261,9 @@ def oom_events(client: Any, container_id: str, since: float) -> int:
 
     Asked up to the last whole second: asking past it makes the engine wait for the second to
     end. A kill in the last fraction of a second still shows as OOMKilled or in gunicorn's log."""
-    try:
-        events = client.events(since=int(since) - 1, until=int(time.time()),
-                               filters={"container": container_id, "event": "oom"}, decode=True)
-        return sum(1 for _ in events)
-    except Exception:  # noqa: BLE001
-        return 0
+    events = client.events(since=int(since) - 1, until=int(time.time()),
+                           filters={"container": container_id, "event": "oom"}, decode=True)
+    return sum(1 for _ in events)
 
 
 IGNORED_WRITES = (spec.DATA_DIR, "/tmp", "/var/tmp", "/run", "/dev", "/proc", "/sys", "/root/.gunicorn",
@@ -282,10 +272,7 @@ IGNORED_WRITES = (spec.DATA_DIR, "/tmp", "/var/tmp", "/run", "/dev", "/proc", "/
 
 def ephemeral_writes(client: Any, container_id: str) -> list[str]:
     """Files the app wrote outside /data, from `docker diff`, minus caches and gunicorn's own files."""
-    try:
-        changes = client.api.diff(container_id) or []
-    except Exception:  # noqa: BLE001
-        return []
+    changes = client.api.diff(container_id) or []  # an error is the engine's: no false "no writes"
     paths = sorted(c["Path"] for c in changes if c.get("Kind") in (0, 1))
     kept = []
     for path in paths:
