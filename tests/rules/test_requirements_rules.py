@@ -193,3 +193,23 @@ def _severities(tmp_path, files):
 )
 def test_imports_count_where_the_served_app_runs_them(tmp_path, files, expected):
     assert _severities(tmp_path, files) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Every line form pip accepts that names flask and gunicorn (PEP 508 direct references, hashes,
+        # markers, extras, per-requirement options, archives named after their project).
+        "flask @ https://example.com/flask-3.0.0.tar.gz\ngunicorn @ https://example.com/g-22.0.0.zip\n",
+        "flask@https://example.com/f.tar.gz\nGunicorn[gevent] @ https://example.com/g.whl ; python_version >= '3.8'\n",
+        "flask==3.0.3 \\\n    --hash=sha256:aaaa \\\n    --hash sha256:bbbb\ngunicorn --config-settings=x=y\n",
+        "flask @ file:///wheels/flask-3.0.0-py3-none-any.whl\n./vendor/gunicorn-22.0.0.tar.gz\n",
+    ],
+)
+def test_pip_line_forms_name_their_project(tmp_path, text):
+    assert run(tmp_path, {"requirements.txt": text}) == []
+
+
+def test_a_direct_reference_excluded_by_its_marker_does_not_count(tmp_path):
+    text = "flask\ngunicorn @ https://example.com/g.whl ; sys_platform == 'win32'\n"
+    assert run(tmp_path, {"requirements.txt": text}) == [("requirements-gunicorn", "requirements.txt", 2)]

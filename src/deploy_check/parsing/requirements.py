@@ -42,7 +42,10 @@ _OPTION_WITH_VALUE = re.compile(
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s+|=)(?P<file>\S.*)$")
 _EDITABLE = re.compile(r"^(-e|--editable)(?:\s+|=)(?P<target>\S.*)$")
 _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-_HASH = re.compile(r"\s--hash[=\s]\S+")
+# Per-requirement options pip accepts after a requirement (pip's SUPPORTED_OPTIONS_REQ).
+_HASH = re.compile(r"\s(?:--hash|--config-settings|-C|--global-option|--install-option)(?:=|\s+)\S+")
+# PEP 508's direct reference: `name[extras] @ url` is the requirement `name`.
+_DIRECT_REFERENCE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*@")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,7 +208,7 @@ def parse_line(path: str, number: int, line: str) -> RequirementLine | Problem |
     if line.startswith("-"):
         return Problem(path, number, 1, f"unknown pip option {line.split()[0]!r}", "syntax")
     body = _HASH.sub("", " " + line).strip()
-    if _looks_like_url_or_path(body):
+    if not _DIRECT_REFERENCE.match(body) and _looks_like_url_or_path(body):
         egg = _EGG.search(body)
         name = canonicalize_name(egg.group(1)) if egg else _wheel_name(body)
         return RequirementLine(path, number, line, name)
@@ -231,7 +234,9 @@ def _wheel_name(body: str) -> str | None:
     base = body.split(";", 1)[0].strip().rstrip("/").rsplit("/", 1)[-1]
     if base.endswith(".whl") and "-" in base:
         return canonicalize_name(base.split("-", 1)[0])
-    return None
+    sdist = re.match(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._]*(?:-[A-Za-z][A-Za-z0-9._]*)*)-\d[^/]*\.(?:tar\.gz|zip|tar\.bz2)$",
+                     base)
+    return canonicalize_name(sdist.group("name")) if sdist else None  # gunicorn-22.0.0.tar.gz
 
 
 def _column(message: str) -> int | None:
