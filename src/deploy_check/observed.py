@@ -61,6 +61,29 @@ class BuildFailure:
 
 
 @dataclasses.dataclass(frozen=True)
+class MemoryBreakdown:
+    """Resident memory per gunicorn process, after boot and after the probes, and the
+    heaviest of app.py's imports as (module, bytes)."""
+
+    master_bytes: int | None = None
+    worker_bytes: tuple[int, ...] = ()
+    after_boot_bytes: int | None = None  # all processes, right after the first answer: the imports
+    after_requests_bytes: int | None = None  # all processes, after the smoke paths and routes
+    heaviest_imports: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def requests_added(self) -> int | None:
+        if self.after_boot_bytes is None or self.after_requests_bytes is None:
+            return None
+        return self.after_requests_bytes - self.after_boot_bytes
+
+    def to_json(self) -> dict[str, object]:
+        return {"master_bytes": self.master_bytes, "worker_bytes": list(self.worker_bytes),
+                "after_boot_bytes": self.after_boot_bytes, "after_requests_bytes": self.after_requests_bytes,
+                "heaviest_imports": [{"module": m, "bytes": b} for m, b in self.heaviest_imports]}
+
+
+@dataclasses.dataclass(frozen=True)
 class Memory:
     """The container's memory against the tier's limit."""
 
@@ -70,6 +93,7 @@ class Memory:
     oom_kills: int = 0  # the engine's OOM events and the cgroup's kill count, the larger
     oom_killed: bool = False  # the container's own state says so
     logs: str = ""
+    breakdown: MemoryBreakdown | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -86,6 +86,9 @@ class SmokeStage(Stage):
     # What the app's import took, from -X importtime in its image: {"import_seconds",
     # "app_code_seconds", "slowest_imports": [{"module", "seconds", "app_code"}]}.
     cold_start: dict[str, Any] | None = optional()
+    # Where the memory went: {"master_bytes", "worker_bytes": [...], "after_boot_bytes",
+    # "after_requests_bytes", "heaviest_imports": [{"module", "bytes"}]}.
+    memory: dict[str, Any] | None = optional()
     # Where the probed routes came from and what was left out (with --probe-routes).
     route_discovery: dict[str, Any] | None = optional()
     reason: str | None = optional()

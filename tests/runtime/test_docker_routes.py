@@ -59,3 +59,15 @@ def test_a_slow_import_is_named_against_the_tiers_limit(docker_client, leftovers
     if warned:
         assert "catalog (app code) 6." in cold[0].message
     assert leftovers(docker_client) == []
+
+
+def test_a_heavy_import_near_the_limit_is_named(docker_client, leftovers):
+    report = check(str(APPS / "heavy-import"), Options(), docker_client=docker_client)
+    (warning,) = [f for f in report.findings if f.rule == "smoke-memory"]
+    assert warning.severity.value == "warning"  # 2 x (85 MiB + Flask) + the master: over 80% of 256 MB
+    assert "heaviest imports of app.py: ballast 8" in warning.message and "ballast" in warning.hint
+    weighed = report.smoke.memory
+    assert len(weighed["worker_bytes"]) == 2 and all(size > 85 * 2**20 for size in weighed["worker_bytes"])
+    assert weighed["master_bytes"] < 85 * 2**20
+    assert weighed["heaviest_imports"][0]["module"] == "ballast"
+    assert leftovers(docker_client) == []

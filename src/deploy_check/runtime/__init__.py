@@ -27,6 +27,7 @@ from deploy_check.stages import SmokeStage
 from deploy_check.rules import smoke_restart
 from deploy_check.runtime import faults
 from deploy_check.runtime import importtime
+from deploy_check.runtime import memory
 from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
 from deploy_check.runtime import sockets
@@ -160,6 +161,7 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     booted = None if run.first_answer is None else run.first_answer - run.started
+    after_boot = memory.processes(client, container.id) if booted is not None and not run.exited else None
     inspected = inspection.result(options.timeout, booted)
     listening = None
     if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?
@@ -167,7 +169,9 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     probed = _probe_routes(project, options, run, container, inspected) if options.probe_routes else None
     # Memory last, so the peak covers as much of the run as possible, but before the restart
     # check stops the container (which ends its cgroup).
+    after_requests = memory.processes(client, container.id) if after_boot else None
     peak = watcher.stop()
+    weighed = memory.breakdown(after_boot, after_requests, inspected.imports_memory)
     ooms = max(smoke.oom_events(client, container.id, started_wall), watcher.oom_kills)
     writes: list[str] = []
     restart, restart_findings = "skipped", []
@@ -187,7 +191,7 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
         findings.extend(smoke_http.judge(project, run))
     else:
         findings.append(listening)
-    findings.extend(smoke_memory.judge(Memory(peak, limit, options.tier, ooms, run.oom_killed, run.logs)))
+    findings.extend(smoke_memory.judge(Memory(peak, limit, options.tier, ooms, run.oom_killed, run.logs, weighed)))
     imports = importtime.explain(project, inspected.importtime_lines)
     findings.extend(smoke_cold_start.judge(cold, options.tier, imports))
     if probed is not None:
@@ -201,6 +205,8 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
                                for path, answer in run.answers.items()])
     if imports is not None:
         stage.cold_start = imports.to_json()
+    if weighed is not None:
+        stage.memory = weighed.to_json()
     if probed is not None:
         stage.routes = [*(stage.routes or []), *(routes.to_json(item, finding) for item, finding in probed.judged)]
         stage.route_discovery = probed.summary

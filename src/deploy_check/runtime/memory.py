@@ -1,0 +1,51 @@
+"""Where the app's memory goes: per gunicorn process (from the engine's `top`), right after
+boot (what importing the app costs each worker) and after the probes (what requests added),
+and which of app.py's imports weigh most (measured by the inspection, in the same image)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from deploy_check.observed import MemoryBreakdown
+
+HEAVIEST = 5
+NOTABLE_BYTES = 1024 * 1024  # an import lighter than this is not worth naming
+MAX_PROCESSES = 64
+
+
+def processes(client: Any, container_id: str) -> dict[int, tuple[int, int]] | None:
+    """{pid: (parent pid, resident bytes)} of the container's processes, or None (it is gone)."""
+    try:
+        listing = client.api.top(container_id, ps_args="-o pid,ppid,rss")
+    except Exception:  # noqa: BLE001 - exited, or the engine's host has no ps
+        return None
+    titles = [str(t).upper() for t in listing.get("Titles") or []]
+    if not {"PID", "PPID", "RSS"} <= set(titles):
+        return None
+    found = {}
+    for row in (listing.get("Processes") or [])[:MAX_PROCESSES]:
+        try:
+            values = dict(zip(titles, row))
+            found[int(values["PID"])] = (int(values["PPID"]), int(values["RSS"]) * 1024)
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found or None
+
+
+def breakdown(after_boot: dict[int, tuple[int, int]] | None, after_requests: dict[int, tuple[int, int]] | None,
+              imports: Iterable[tuple[str, int]]) -> MemoryBreakdown | None:
+    """The master (the process whose parent is outside the container) and its workers."""
+    latest = after_requests or after_boot
+    if not latest:
+        return None
+    roots = [pid for pid, (parent, _) in latest.items() if parent not in latest]
+    master = roots[0] if len(roots) == 1 else None
+    workers = sorted(rss for pid, (parent, rss) in latest.items() if parent == master) if master else []
+    heaviest = tuple(sorted(((name, size) for name, size in imports if size >= NOTABLE_BYTES),
+                            key=lambda item: -item[1])[:HEAVIEST])
+    return MemoryBreakdown(
+        master_bytes=latest[master][1] if master else None,
+        worker_bytes=tuple(workers),
+        after_boot_bytes=sum(rss for _, rss in after_boot.values()) if after_boot else None,
+        after_requests_bytes=sum(rss for _, rss in after_requests.values()) if after_requests else None,
+        heaviest_imports=heaviest)
