@@ -23,14 +23,12 @@ from deploy_check.artifact import artifact_url
 from deploy_check.artifact import validate_name
 from deploy_check.errors import Interrupted
 from deploy_check.errors import UsageError
-from deploy_check.finding import Severity
 from deploy_check.options import Options
 from deploy_check.options import from_settings
 from deploy_check.report import RenderContext
 from deploy_check.report import render
 from deploy_check.report import summary
 from deploy_check.report import write_file
-from deploy_check.stages import PackageStage
 from deploy_check.walk import OUTPUT_DIR
 
 TRUE = ("true", "yes", "1", "on")
@@ -137,13 +135,16 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     out.flush()
 
     options.progress = _progress_printer(out)  # type: ignore[assignment]
+    options = engine.configured(project, options)
+    destination = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.zip")
+    packaging = engine.Packaging(destination, only_without_errors=True, name=f"{artifact_name}.zip")
     print(github.group("deploy-check: build and smoke test"), file=out)
     try:
-        report = engine.check(target, options)
+        report = engine.run(project, options, packaging, path=target)
     finally:
         print(github.end_group(), file=out)
     if any(f.fix is not None and f.fix.safe for f in report.findings):  # the summary shows them as a diff
-        report.fix_diff = engine.fixes_diff(project, options.with_config(engine.load_config(project)))
+        report.fix_diff = engine.fixes_diff(project, options)
     context = RenderContext(source_line=report.source_line, path_prefix=prefix)
     pr = pull_request.Session(environ, token=token, app=pull_request.app_key(prefix), prefix=prefix,
                               workspace=workspace, out=out)
@@ -158,21 +159,9 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
         "cold-start-seconds": report.smoke.cold_start_seconds or "",
         "peak-memory-bytes": report.smoke.peak_memory_bytes or "",
     }
-    blocking = [f for f in report.findings if f.severity is Severity.ERROR]
-    if report.unfinished or blocking:
-        why = f"{len(blocking)} error(s) must be fixed first" if not report.unfinished else "the check could not finish"
-        report.package = PackageStage(reason=f"{why}: no zip, no artifact")
-    else:
-        destination = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.zip")
-        options.zip_path = destination
-        from deploy_check.package import package_stage
-
-        report.package, zipped = package_stage(project, options)
-        report.findings = engine.finish(project, [*report.findings, *zipped],
-                                        options.with_config(engine.load_config(project)))
+    if report.package.status == "ok":
         outputs["zip-path"] = os.path.relpath(destination, workspace).replace(os.sep, "/")
         outputs["zip-sha256"] = report.package.sha256
-        report.package.name = f"{artifact_name}.zip"
         uploaded = _upload(environ, upload, artifact_name, destination, retention_days, notes, out)
         if uploaded is not None:
             outputs["artifact-id"] = uploaded.id

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import os
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from deploy_check import spec
 from deploy_check.config import load_config
 from deploy_check.errors import UsageError
 from deploy_check.finding import Finding
+from deploy_check.finding import Severity
 from deploy_check.fixing import PassesPlan
 from deploy_check.fixing import fix_passes
 from deploy_check.fixing import write
@@ -22,6 +24,7 @@ from deploy_check.options import Options
 from deploy_check.options import fails
 from deploy_check.project import Project
 from deploy_check.result import Report
+from deploy_check.stages import PackageStage
 from deploy_check.rules.base import Settings
 
 if TYPE_CHECKING:
@@ -152,16 +155,38 @@ def apply_fixes(project: Project, options: Options) -> tuple[Project, dict[str, 
     return (Project(project.root) if written else project), done
 
 
+@dataclasses.dataclass(frozen=True)
+class Packaging:
+    """Whether and where a run writes the upload zip. `only_without_errors`: not when a finding
+    at error severity remains (the action's artifact); `name` is the artifact's file name."""
+
+    destination: str | None = None
+    only_without_errors: bool = False
+    name: str | None = None
+
+
+def configured(project: Project, options: Options) -> Options:
+    """The options with the repository's config filling what was not given."""
+    return options.with_config(load_config(project))
+
+
 def check(path: str, options: Options | None = None, *, docker_client: object = None) -> Report:
-    """Run the whole check on the repository at `path` and return its report."""
-    options = options or Options()
+    """Run the whole check on the repository at `path` and return its report (the CLI's and
+    the library's entry: options.zip_path, when set, is where the zip goes)."""
     project = open_project(path)
-    options = options.with_config(load_config(project))
+    options = configured(project, options or Options())
+    return run(project, options, Packaging(options.zip_path), path=path, docker_client=docker_client)
+
+
+def run(project: Project, options: Options, packaging: Packaging, *, path: str | None = None,
+        docker_client: object = None) -> Report:
+    """The one path through a check, for the CLI, the action and the library: (--fix,) lint,
+    build and smoke test, package. `options` are already `configured` for `project`."""
     fixed = None
     if options.fix:
         project, fixed = apply_fixes(project, options)
     report = Report(
-        path=path, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project),
+        path=path or project.root, tier=options.tier, fail_on=options.fail_on, source_line=masked_lines(project),
         fixed=fixed, unsafe_fixes=options.unsafe_fixes,
     )
     packaged: list[Finding] = []
@@ -169,19 +194,29 @@ def check(path: str, options: Options | None = None, *, docker_client: object = 
     def package() -> None:
         from deploy_check.package import package_stage
 
-        report.package, zipped = package_stage(project, options)
+        report.package, zipped = package_stage(project, options, packaging.destination or "")
+        report.package.name = packaging.name
         packaged.extend(zipped)
 
+    settings = rule_settings(options)
+    alongside = packaging.destination is not None and not packaging.only_without_errors
     if options.skip_build:
         # The zip needs no finding: it is written while the lint's workers parse.
-        findings = list(lint(project, alongside=package if options.zip_path else None, settings=rule_settings(options)))
+        findings = list(lint(project, alongside=package if alongside else None, settings=settings))
     else:
         findings = _lint_and_run(project, options, report, docker_client)
-        if options.zip_path:
+        if alongside:
             package()
     remember_secret_spans(project, findings)
-    findings.extend(packaged)
-    report.findings = finish(project, findings, options)
+    report.findings = finish(project, [*findings, *packaged], options)
+    if packaging.destination is not None and packaging.only_without_errors:
+        blocking = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+        if report.unfinished or blocking:
+            why = "the check could not finish" if report.unfinished else f"{blocking} error(s) must be fixed first"
+            report.package = PackageStage(reason=f"{why}: no zip, no artifact")
+        else:
+            package()
+            report.findings = finish(project, [*report.findings, *packaged], options)
     return report
 
 

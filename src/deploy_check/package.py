@@ -15,10 +15,9 @@ from deploy_check.upload_set import upload_paths
 from deploy_check.walk import OUTPUT_DIR
 from deploy_check.zipper import write_zip
 
-def package_stage(project: Project, options: Options) -> tuple[PackageStage, list[Finding]]:
-    """Write the upload zip to options.zip_path: the stage, and the findings about the zip.
+def package_stage(project: Project, options: Options, destination: str) -> tuple[PackageStage, list[Finding]]:
+    """Write the upload zip to `destination`: the stage, and the findings about the zip.
     A destination that cannot be written is a UsageError (exit 2)."""
-    destination = options.zip_path or ""
     if os.path.isdir(destination):
         raise UsageError(f"--zip {destination}: is a directory (give a file name)")
     real = os.path.realpath(destination)
