@@ -182,3 +182,23 @@ def test_finding_with_fix_serializes_and_sorts_as_before():
     assert "fix" not in plain.to_dict()
     assert fixed.to_dict()["fix"] == {"safe": True, "message": "say b", "edits": [
         {"path": "a.txt", "line": 1, "column": 1, "end_line": 1, "end_column": 2, "content": "b"}]}
+
+
+def test_passes_stop_when_nothing_changes_and_say_when_a_fix_never_settles(tmp_path):
+    from deploy_check.fixing import fix_passes
+    from deploy_check.project import Project
+
+    put(tmp_path, "r.txt", b"a\n")
+
+    def once(view):  # proposes its line until the file has it
+        text = view.read_text("r.txt") or ""
+        return [] if "flask" in text else [finding(append_lines("r.txt", text, ["flask"]))]
+
+    def forever(view):  # a fix that never resolves its own finding
+        return [finding(append_lines("r.txt", view.read_text("r.txt") or "", ["x"]))]
+
+    settled = fix_passes(Project(str(tmp_path)), once)
+    assert (settled.passes, settled.settled, settled.files["r.txt"]) == (2, True, (b"a\n", b"a\nflask\n"))
+    runaway = fix_passes(Project(str(tmp_path)), forever, max_passes=3)
+    assert (runaway.passes, runaway.settled, runaway.files["r.txt"][1]) == (3, False, b"a\nx\nx\nx\n")
+    assert (tmp_path / "r.txt").read_bytes() == b"a\n"  # planning writes nothing
