@@ -361,3 +361,28 @@ def test_plain_create_engine_resolves_against_the_working_directory(tmp_path):
                          "models.py": "SQLALCHEMY_DATABASE_URI = 'sqlite:///db.sqlite'\n"})
     messages = {f.path: f.message for f in database_path.check_module(Project(str(tmp_path)))}
     assert "'/app/db.sqlite'" in messages["db.py"] and "'/app/instance/db.sqlite'" in messages["models.py"]
+
+
+@pytest.mark.parametrize(
+    "files, wanted",
+    [
+        # A factory-only project: the hint names the module and factory that exist.
+        ({"flaskr/__init__.py": "from flask import Flask\ndef create_app(test_config=None):\n    return Flask(__name__)\n"},
+         "`from flaskr import create_app` and `app = create_app()`"),
+        ({"project/server/__init__.py": "from flask import Flask\ndef create_app():\n    return Flask(__name__)\n"},
+         "`from project.server import create_app` and `app = create_app()`"),
+        ({"wsgi.py": "from src.app import create_app\napp = create_app()\n", "src/app.py": "def create_app(): ...\n"},
+         "`from wsgi import app`"),
+        ({"hello.txt": ""}, "`app = Flask(__name__)`"),
+    ],
+)
+def test_app_missing_hint_names_what_exists(tmp_path, files, wanted):
+    make_repo(tmp_path, files)
+    (finding,) = app_missing.check(Project(str(tmp_path)))
+    assert wanted in (finding.hint or "")
+
+
+def test_app_instance_hint_calls_the_imported_factory(tmp_path):
+    make_repo(tmp_path, {"app.py": "from flaskr import create_app\n", "flaskr/__init__.py": "def create_app(): ...\n"})
+    (finding,) = app_instance.check(Project(str(tmp_path)))
+    assert "`app = create_app()`" in (finding.hint or "") and "Flask(__name__)" not in (finding.hint or "")

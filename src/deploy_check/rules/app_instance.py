@@ -121,8 +121,11 @@ def _check_module(tree: ast.Module) -> Iterator[Finding]:
             Location(PATH, factory.lineno, factory.col_offset + 1), hint=f"add `app = {factory.name}()` at module level",
         )
         return
+    imported = next((alias.asname or alias.name for node in top if isinstance(node, ast.ImportFrom)
+                     for alias in node.names if alias.name in _FACTORY_NAMES), None)
+    hint = f"bind it at module level in app.py: `app = {imported}()`" if imported else _HINT
     yield RULE.finding(f"app.py binds no module-level `app`: `gunicorn {spec.APP_TARGET}` has nothing to serve",
-                       Location(PATH), hint=_HINT)
+                       Location(PATH), hint=hint)
 
 
 def _assigned_to(node: ast.AST, name: str) -> ast.AST | None:

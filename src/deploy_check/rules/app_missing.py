@@ -8,7 +8,10 @@ to boot and the deploy fails ("App crashes on start").
 ## How to fix
 Put the Flask entry point in `app.py` at the root (or add an `app.py` that
 imports it: `from myproject.main import app`). The hint names the module
-that already binds `app` (`wsgi.py`, `run.py`, `microblog.py`, ...). A
+that already binds `app` (`wsgi.py`, `run.py`, `microblog.py`, ...), or, in a
+project that has only an app factory, that factory (`from flaskr import
+create_app` and `app = create_app()`), never a bare `Flask(__name__)` that
+would serve an empty app. A
 package named `app/` is in the way: `import app` finds the package, never an
 `app.py` beside it, so rename the package (and the imports that use it)
 first.
@@ -44,6 +47,7 @@ from deploy_check.finding import Fix
 from deploy_check.finding import Location
 from deploy_check.fixing.text import new_file
 from deploy_check.parsing import python
+from deploy_check.parsing.imports import is_deployed_code
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
@@ -67,6 +71,12 @@ def check(project: Project) -> Iterator[Finding]:
                 f"then add app.py at the root with {target}")
     elif entry:
         hint = f"add app.py at the root with `from {module} import app` (or move {entry} there)"
+    elif (found := _factory(project) or _deeper_factory(project)) is not None:
+        # A factory-only project: an empty `Flask(__name__)` would serve nothing of it.
+        where, function = found
+        arguments, _ = _production_arguments(project, where, function)
+        hint = (f"add app.py at the root with `from {where} import {function.name}` and "
+                f"`app = {function.name}({arguments})`")
     else:
         hint = "add app.py at the root with `app = Flask(__name__)`"
     fix = None if project.has("app/__init__.py") else _shim(project, entry, module)
@@ -105,6 +115,19 @@ def _factory(project: Project) -> tuple[str, ast.FunctionDef] | None:
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and node.name in _FACTORIES:
                 return path.removesuffix("/__init__.py").removesuffix(".py"), node
+    return None
+
+
+def _deeper_factory(project: Project) -> tuple[str, ast.FunctionDef] | None:
+    """A factory further down (src/app.py, project/server/__init__.py), shallowest first: for
+    the hint only (the fix writes an app.py for the shallow ones)."""
+    candidates = sorted((p for p in project.python_files() if 1 <= p.count("/") <= 3 and is_deployed_code(p)
+                         and not p.startswith("app/")), key=lambda p: (p.count("/"), p))
+    for path in candidates:
+        tree = project.python(path).tree
+        for node in tree.body if tree is not None else ():
+            if isinstance(node, ast.FunctionDef) and node.name in _FACTORIES:
+                return path.removesuffix("/__init__.py").removesuffix(".py").replace("/", "."), node
     return None
 
 
