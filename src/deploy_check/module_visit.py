@@ -17,6 +17,8 @@ from types import ModuleType
 from typing import Any
 
 from deploy_check.finding import Finding
+from deploy_check.parsing.config_classes import debug_in_skipped_classes
+from deploy_check.parsing.config_classes import loaded_classes
 from deploy_check.parsing.imports import module_imports
 from deploy_check.parsing.reachability import module_links
 from deploy_check.parsing.secrets import python_secret_hits
@@ -27,6 +29,8 @@ from deploy_check.project import Project
 FACTS: dict[str, Callable[[Project, str], Any]] = {
     "imports": module_imports,
     "imports.links": module_links,
+    "config.loaded": loaded_classes,
+    "config.debug_skipped": debug_in_skipped_classes,
     "secrets.python": python_secret_hits,
 }
 

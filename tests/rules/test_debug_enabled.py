@@ -52,3 +52,23 @@ def test_debug_enabled(tmp_path, files, expected):
     make_repo(tmp_path, files)
     assert [(path, line) for rule, path, line in places(debug_enabled, tmp_path)] == expected
     assert all(rule == "debug-enabled" for rule, _, _ in places(debug_enabled, tmp_path))
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # A development class the factory loads by name, in another module, is what production runs.
+        ({"src/app.py": "from flask import Flask\ndef create_app():\n    app = Flask(__name__)\n"
+                        "    app.config.from_object(obj='src.config.DevelopmentConfig')\n    return app\n",
+          "src/config.py": "class Config:\n    DEBUG = False\nclass DevelopmentConfig(Config):\n    DEBUG = True\n"},
+         [("src/config.py", 4)]),
+        # Loaded by a variable or only in tests: not judged.
+        ({"src/app.py": "import os\ndef create_app(app):\n    app.config.from_object(os.environ['APP_SETTINGS'])\n",
+          "src/config.py": "class DevelopmentConfig:\n    DEBUG = True\n"}, []),
+        ({"tests/conftest.py": "def app(a):\n    a.config.from_object('config.DevelopmentConfig')\n",
+          "config.py": "class DevelopmentConfig:\n    DEBUG = True\n"}, []),
+    ],
+)
+def test_a_class_loaded_by_name_counts_whatever_its_name(tmp_path, files, expected):
+    make_repo(tmp_path, files)
+    assert [(path, line) for rule, path, line in places(debug_enabled, tmp_path)] == expected

@@ -20,7 +20,9 @@ public internet under gunicorn, so debug must be off. It is on when:
   committed env file (`.env`), which Flask reads at start.
 
 A `DEBUG = True` in a `DevelopmentConfig`, `TestingConfig` or `LocalConfig`
-class is not reported: production does not load it. A base class's
+class is not reported: production does not load it, unless the app loads that
+class by name (`app.config.from_object("src.config.DevelopmentConfig")` in
+`create_app`, in any module): then it is what production runs. A base class's
 `DEBUG = True` is not reported when a production class in the same module sets
 `DEBUG` itself. This is a warning: nothing fails to start, but it should not ship.
 
@@ -55,6 +57,7 @@ from collections.abc import Iterator
 from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
+from deploy_check.parsing import config_classes
 from deploy_check.parsing import dockerfile
 from deploy_check.parsing import python
 from deploy_check.parsing.secret_hit import is_secret_file
@@ -66,7 +69,7 @@ RULE = Rule("debug-enabled", severity="warning", doc=__doc__)
 
 HINT = "leave debug off in production; turn it on only locally (`flask run --debug`, or under the main guard)"
 # Classes whose settings production does not load.
-_NOT_PRODUCTION = re.compile(r"dev|test|local|debug", re.IGNORECASE)
+_NOT_PRODUCTION = config_classes.NOT_PRODUCTION
 _PRODUCTION = re.compile(r"prod", re.IGNORECASE)
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 _SETTINGS_MODULES = re.compile(r"(config|settings)[^/]*\.py$")
@@ -80,8 +83,24 @@ def check_module(project: Project) -> Iterator[Finding]:
 
 
 def check(project: Project) -> Iterator[Finding]:
+    yield from _loaded_by_name(project)
     yield from _dockerfile(project)
     yield from _env_files(project)
+
+
+def _loaded_by_name(project: Project) -> Iterator[Finding]:
+    """DEBUG = True in a development class that the app loads by name (`from_object(
+    "src.config.DevelopmentConfig")` in create_app): that class is what production runs."""
+    paths = list(project.python_files_in_scope())
+    loaded = {name for path in paths for name in config_classes.loaded_classes(project, path)}
+    if not loaded:
+        return
+    for path in paths:
+        for name, line, column, end_line, end_column in config_classes.debug_in_skipped_classes(project, path):
+            if name in loaded:
+                yield RULE.finding(f"DEBUG = True in config class {name}, which the app loads by name "
+                                   "(from_object): debug mode in production",
+                                   Location(path, line, column, end_line, end_column), hint=HINT)
 
 
 def _python(project: Project, module: ParsedPython) -> Iterator[Finding]:
