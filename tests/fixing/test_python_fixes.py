@@ -110,6 +110,7 @@ def test_other_secrets_come_from_the_environment_only_as_unsafe_fixes(tmp_path):
 @pytest.mark.parametrize("files, content, safe", [
     ({"wsgi.py": FLASK}, "from wsgi import app  # noqa: F401\n", True),
     ({"src/app.py": FLASK}, "from src.app import app  # noqa: F401\n", False),
+    ({"sayhello/__init__.py": FLASK}, "from sayhello import app  # noqa: F401\n", True),
     ({"flaskr/__init__.py": "from flask import Flask\n\ndef create_app(test_config=None):\n    return Flask(__name__)\n"},
      "from flaskr import create_app\n\napp = create_app()\n", True),
     ({"blog/__init__.py": "def create_app(config_name='development'):\n    return CONFIGS[config_name]\n",

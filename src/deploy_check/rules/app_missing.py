@@ -17,8 +17,8 @@ package named `app/` is in the way: `import app` finds the package, never an
 first.
 
 `--fix` writes that app.py (a new file; nothing else changes): `from wsgi import
-app` when a root-level module binds `app` (safe; unsafe for a module in a
-subfolder, whose own imports may expect that folder on the path), or for a
+app` when a root-level module or package binds `app` (safe; unsafe for a module
+in a subfolder, whose own imports may expect that folder on the path), or for a
 factory `from flaskr import create_app` and `app = create_app()`, passing
 `"production"` when the factory takes a configuration name and the code has a
 `"production"` entry. Where the factory needs arguments the code does not
@@ -93,6 +93,10 @@ def _shim(project: Project, entry: str | None, module: str | None) -> Fix | None
     if entry and module and not module.startswith("app."):
         return Fix("/" not in entry, (new_file("app.py", f"from {module} import app  # noqa: F401\n"),),
                    f"write app.py: from {module} import app")
+    package = _package_binding_app(project)
+    if package is not None:
+        return Fix(True, (new_file("app.py", f"from {package} import app  # noqa: F401\n"),),
+                   f"write app.py: from {package} import app")
     found = _factory(project)
     if found is None:
         return None
@@ -103,11 +107,25 @@ def _shim(project: Project, entry: str | None, module: str | None) -> Fix | None
     return Fix(safe, (new_file("app.py", content),), f"write app.py: app = {name}({arguments}) from {where}")
 
 
+def _top_packages(project: Project) -> list[str]:
+    """The `__init__.py` of each package at the root (app/ and tests aside)."""
+    return sorted(p for p in project.python_files()
+                  if p.count("/") == 1 and p.endswith("/__init__.py") and not p.startswith(("app/", "test")))
+
+
+def _package_binding_app(project: Project) -> str | None:
+    """A package at the root whose `__init__.py` binds a module-level `app` (sayhello/)."""
+    for path in _top_packages(project):
+        tree = project.python(path).tree
+        if tree is not None and python.binds_at_module_level(tree, "app"):
+            return path.removesuffix("/__init__.py")
+    return None
+
+
 def _factory(project: Project) -> tuple[str, ast.FunctionDef] | None:
     """(module, function) of an app factory at the top of a root-level module or package."""
-    candidates = sorted(p for p in project.python_files()
-                        if (p.count("/") == 0 and not p.startswith("test")) or
-                        (p.count("/") == 1 and p.endswith("/__init__.py") and not p.startswith(("app/", "test"))))
+    candidates = sorted(p for p in project.python_files() if "/" not in p and not p.startswith("test"))
+    candidates += _top_packages(project)
     for path in candidates:
         tree = project.python(path).tree
         if tree is None:
