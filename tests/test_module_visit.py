@@ -44,13 +44,21 @@ def _report(repo: pathlib.Path) -> list[dict]:
 def test_parallel_visit_finds_what_the_serial_one_does(tmp_path, monkeypatch):
     repo = _repo(tmp_path, 60)
     serial = _report(repo)
-    monkeypatch.setattr(module_visit, "PARALLEL_MIN_BYTES", 1)
     monkeypatch.setattr(module_visit, "CHUNK_BYTES", 2000)
-    used: list[int] = []
-    real = module_visit._worker_count
-    monkeypatch.setattr(module_visit, "_worker_count", lambda *a: used.append(real(*a)) or used[-1])
+    # Two workers whatever the machine: _worker_count says one when other threads run, as
+    # they may in a long test session (a fake server's), and is tested on its own below.
+    monkeypatch.setattr(module_visit, "_worker_count", lambda *a: 2)
+    started: list[int] = []
+    real_pool = module_visit.multiprocessing.get_context("fork").Pool
+
+    class CountingContext:
+        def Pool(self, workers, **kwargs):  # noqa: N802 - multiprocessing's name
+            started.append(workers)
+            return real_pool(workers, **kwargs)
+
+    monkeypatch.setattr(module_visit.multiprocessing, "get_context", lambda method: CountingContext())
     parallel = _report(repo)
-    assert used and used[0] >= 2, "the parallel path did not run"
+    assert started == [2], "the parallel path did not run"
     assert parallel == serial
     rules = {f["rule"] for f in serial}
     assert {"hardcoded-secret", "database-path", "upload-path", "python-syntax",
@@ -90,3 +98,20 @@ def test_the_lint_parses_each_module_once(tmp_path, monkeypatch):
     engine.check(str(repo), Options(skip_build=True, skip_smoke=True))
     again = sorted(path for path, count in parses.items() if count > 1 and "/" in path)
     assert again == [], f"parsed more than once (a rule's check() walks every module?): {again[:5]}"
+
+
+def test_workers_only_for_a_large_repository_with_no_other_thread(tmp_path, monkeypatch):
+    import threading
+
+    from deploy_check.project import Project
+
+    project = Project(str(_repo(tmp_path, 30)))
+    paths = project.python_files()
+    monkeypatch.setattr(module_visit.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(module_visit, "PARALLEL_MIN_BYTES", 10**9)
+    assert module_visit._worker_count(project, paths) == 1  # small: a pool would cost more
+    monkeypatch.setattr(module_visit, "PARALLEL_MIN_BYTES", 1)
+    assert module_visit._worker_count(project, paths) == 2
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert module_visit._worker_count(project, paths) == 1  # a pending build's thread: no fork
