@@ -213,3 +213,16 @@ def test_pip_line_forms_name_their_project(tmp_path, text):
 def test_a_direct_reference_excluded_by_its_marker_does_not_count(tmp_path):
     text = "flask\ngunicorn @ https://example.com/g.whl ; sys_platform == 'win32'\n"
     assert run(tmp_path, {"requirements.txt": text}) == [("requirements-gunicorn", "requirements.txt", 2)]
+
+
+@pytest.mark.parametrize(
+    "pipfile, expected",
+    [
+        ('[packages]\nflask = "*"\n\n[requires]\npython_version = "3.9"\n', [("python-version", "Pipfile", 5)]),
+        ('[requires]\npython_full_version = "3.8.10"\n', [("python-version", "Pipfile", 2)]),
+        ('[requires]\npython_version = "3.12"\n', []),
+        ('[requires\nbroken', []),
+    ],
+)
+def test_pipfile_python_version(tmp_path, pipfile, expected):
+    assert run(tmp_path, {"Pipfile": pipfile, "requirements.txt": OK}, [python_version]) == expected

@@ -1,4 +1,4 @@
-"""runtime.txt, .python-version or pyproject's requires-python rules out both Python 3.11 and 3.12.
+"""runtime.txt, .python-version, pyproject's requires-python or the Pipfile's python_version rules out both Python 3.11 and 3.12.
 
 ## Why it breaks on Niblit
 Niblit runs Python 3.12 (the template's `python:3.12-slim`; the spec allows
@@ -9,7 +9,8 @@ Python that Niblit does not run: syntax, removed modules (`distutils`,
 
 ## How to fix
 Test the app on Python 3.12 and update the pin: `3.12` in `.python-version`,
-`python-3.12` in runtime.txt, `requires-python = ">=3.11"` in pyproject.toml.
+`python-3.12` in runtime.txt, `requires-python = ">=3.11"` in pyproject.toml,
+`python_version = "3.12"` under the Pipfile's `[requires]`.
 `--fix` rewrites a `.python-version` or runtime.txt pin to 3.12; a PyPy pin and
 `requires-python` only with `--unsafe-fixes` (the code may rely on the old
 Python: test it on 3.12).
@@ -54,6 +55,27 @@ def check(project: Project) -> Iterator[Finding]:
     for path in ("runtime.txt", ".python-version"):
         yield from _pinned_file(project, path)
     yield from _requires_python(project)
+    yield from _pipfile(project)
+
+
+def _pipfile(project: Project) -> Iterator[Finding]:
+    """Pipfile's `[requires] python_version`: pipenv refuses another Python, and the code
+    was written for that one."""
+    text = project.read_text("Pipfile")
+    if text is None:
+        return
+    try:
+        requires = tomllib.loads(text).get("requires", {})
+    except (tomllib.TOMLDecodeError, AttributeError):
+        return
+    value = requires.get("python_version") or requires.get("python_full_version") if isinstance(requires, dict) else None
+    match = _PINNED.match(value) if isinstance(value, str) else None
+    if match is None or (int(match.group(1)), int(match.group(2))) in ((3, 11), (3, 12)):
+        return
+    line = next((n for n, raw in enumerate(project.lines("Pipfile"), 1)
+                 if re.match(r"\s*python_(?:full_)?version\s*=", raw)), None)
+    yield _finding(f"Pipfile requires Python {match.group(1)}.{match.group(2)}: Niblit runs 3.12 (3.11 allowed)",
+                   Location("Pipfile", line, 1 if line else None), None)
 
 
 def _pinned_file(project: Project, path: str) -> Iterator[Finding]:
