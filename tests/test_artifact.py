@@ -12,7 +12,7 @@ import pytest
 
 from deploy_check.artifact import ArtifactError
 from deploy_check.artifact import Client
-from deploy_check.artifact import Runtime
+from deploy_check.artifact import ActionsRuntime
 from deploy_check.artifact import backend_ids
 from deploy_check.artifact import validate_name
 
@@ -93,7 +93,7 @@ class Server:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def runtime(self) -> Runtime:
-        return Runtime.from_environ({"ACTIONS_RESULTS_URL": f"http://127.0.0.1:{self.port}/",
+        return ActionsRuntime.from_environ({"ACTIONS_RESULTS_URL": f"http://127.0.0.1:{self.port}/",
                                      "ACTIONS_RUNTIME_TOKEN": token()})
 
 

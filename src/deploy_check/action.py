@@ -14,15 +14,15 @@ from typing import TextIO
 from deploy_check import engine
 from deploy_check import github
 from deploy_check import pull_request
-from deploy_check.cli import workspace_prefix
 from deploy_check.artifact import ArtifactError
 from deploy_check.artifact import Client
-from deploy_check.artifact import Runtime
+from deploy_check.artifact import ActionsRuntime
 from deploy_check.artifact import Uploaded
 from deploy_check.artifact import artifact_url
 from deploy_check.artifact import validate_name
 from deploy_check.errors import Interrupted
 from deploy_check.errors import UsageError
+from deploy_check.errors import raise_interrupted
 from deploy_check.options import Options
 from deploy_check.options import from_settings
 from deploy_check.report import RenderContext
@@ -92,15 +92,13 @@ def main(environ: Mapping[str, str] | None = None, out: TextIO | None = None) ->
 def _run(environ: Mapping[str, str], out: TextIO) -> int:
     import signal
 
-    from deploy_check.cli import _raise_interrupted
-
-    signal.signal(signal.SIGTERM, _raise_interrupted)
+    signal.signal(signal.SIGTERM, raise_interrupted)
     workspace = os.path.realpath(environ.get("GITHUB_WORKSPACE") or os.getcwd())
     relative = read_input(environ, "path", ".")
     target = os.path.realpath(os.path.join(workspace, relative))
     if not (target == workspace or target.startswith(workspace + os.sep)):
         raise UsageError(f"input path: {relative!r} is outside the workspace")
-    prefix = workspace_prefix(target, {"GITHUB_WORKSPACE": workspace})
+    prefix = github.workspace_prefix(target, {"GITHUB_WORKSPACE": workspace})
     repository = (environ.get("GITHUB_REPOSITORY") or "app").rsplit("/", 1)[-1]
     if _bool(environ, "list-apps", False):
         return _list_apps(environ, target, prefix, repository, out)
@@ -223,7 +221,7 @@ def _upload(environ: Mapping[str, str], upload: bool, name: str, path: str, rete
         notes.append("Upload skipped: the upload input is false.")
         return None
     try:
-        runtime = Runtime.from_environ(environ)
+        runtime = ActionsRuntime.from_environ(environ)
     except ArtifactError as error:
         raise UsageError(f"artifact upload: {error}") from None
     if runtime is None:

@@ -54,14 +54,14 @@ def artifact_url(environ: Mapping[str, str], artifact_id: str) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
-class Runtime:
+class ActionsRuntime:
     results_url: str
     token: str
     run_id: str
     job_id: str
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> Runtime | None:
+    def from_environ(cls, environ: Mapping[str, str]) -> ActionsRuntime | None:
         """The runner's artifact service, or None when this is not a runner that offers one."""
         url = environ.get("ACTIONS_RESULTS_URL")
         token = environ.get("ACTIONS_RUNTIME_TOKEN")
@@ -105,7 +105,7 @@ Sleep = Callable[[float], None]
 
 
 class Client:
-    def __init__(self, runtime: Runtime, *, sleep: Sleep = time.sleep, timeout: float = 60.0) -> None:
+    def __init__(self, runtime: ActionsRuntime, *, sleep: Sleep = time.sleep, timeout: float = 60.0) -> None:
         self.runtime = runtime
         self.sleep = sleep
         self.timeout = timeout

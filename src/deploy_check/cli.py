@@ -6,7 +6,6 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from types import FrameType
 from typing import NoReturn
 
 from deploy_check import __version__
@@ -15,6 +14,7 @@ from deploy_check import rules
 from deploy_check import spec
 from deploy_check.errors import Interrupted
 from deploy_check.errors import UsageError
+from deploy_check.errors import raise_interrupted
 from deploy_check.options import BUILD_DOCKERFILE
 from deploy_check.options import FAIL_ON
 from deploy_check.options import Options
@@ -108,12 +108,8 @@ def options_from_args(args: argparse.Namespace) -> Options:
     )
 
 
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    previous = signal.signal(signal.SIGTERM, _raise_interrupted)
+    previous = signal.signal(signal.SIGTERM, raise_interrupted)
     try:
         return _main(argv)
     except UsageError as error:
@@ -229,21 +225,12 @@ class _Progress:
             self.grouped = False
 
 
-def workspace_prefix(path: str, environ: dict[str, str] | None = None) -> str:
-    """Inside GitHub Actions, annotation and SARIF paths are relative to the workspace: `app/` for `app`."""
-    workspace = (os.environ if environ is None else environ).get("GITHUB_WORKSPACE")
-    if not workspace:
-        return ""
-    root, target = os.path.realpath(workspace), os.path.realpath(path)
-    if target == root or not target.startswith(root + os.sep):
-        return ""
-    return os.path.relpath(target, root).replace(os.sep, "/") + "/"
-
-
 def emit(report: Report, fmt: str, args: argparse.Namespace) -> None:
     """Write the chosen format to stdout or --output, plus any extra report files."""
     to_tty = args.output is None and sys.stdout.isatty()
     color = to_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    from deploy_check.github import workspace_prefix
+
     context = RenderContext(color=color, source_line=report.source_line, path_prefix=workspace_prefix(report.path))
     if args.json:
         write_file(args.json, render("json", report, context))

@@ -1,6 +1,8 @@
 """Errors that end a run with exit status 2 (the check itself could not run)."""
 from __future__ import annotations
 
+from types import FrameType
+
 
 class UsageError(Exception):
     """Bad arguments, a missing PATH, unreachable Docker: one line, exit 2."""
@@ -16,3 +18,8 @@ class Interrupted(BaseException):
     def __init__(self, signum: int) -> None:
         super().__init__(f"interrupted by signal {signum}")
         self.signum = signum
+
+
+def raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    """The SIGTERM handler of the CLI and the action: unwind (running every cleanup) as Interrupted."""
+    raise Interrupted(signum)

@@ -87,3 +87,14 @@ def append_summary(path: str, markdown: str) -> None:
         data = data[: max(0, budget - len(note))].decode("utf-8", "ignore").encode("utf-8") + note
     with open(path, "ab") as handle:
         handle.write(data)
+
+
+def workspace_prefix(path: str, environ: dict[str, str] | None = None) -> str:
+    """Inside GitHub Actions, annotation and SARIF paths are relative to the workspace: `app/` for `app`."""
+    workspace = (os.environ if environ is None else environ).get("GITHUB_WORKSPACE")
+    if not workspace:
+        return ""
+    root, target = os.path.realpath(workspace), os.path.realpath(path)
+    if target == root or not target.startswith(root + os.sep):
+        return ""
+    return os.path.relpath(target, root).replace(os.sep, "/") + "/"
