@@ -192,7 +192,7 @@ def run(project: Project, options: Options, packaging: Packaging, *, path: str |
     packaged: list[Finding] = []
 
     def package() -> None:
-        from deploy_check.package import package_stage
+        from deploy_check.zip_stage import package_stage
 
         report.package, zipped = package_stage(project, options, packaging.destination or "")
         report.package.name = packaging.name
