@@ -124,3 +124,31 @@ class ImportTimes:
         if named:
             text += f": {named}"
         return text + f"; app.py's own top-level code {self.own_seconds:.1f} s"
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredFile:
+    """A file the running app's container holds: size, modification time, and when it is an
+    SQLite database, its tables with their row counts (None: not a database; a count of
+    None: unreadable)."""
+
+    size: int
+    mtime: float
+    tables: dict[str, int | None] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """What a running container held: each root walked ({root: {path: file}}), and the SQLite
+    databases written since it started found under the working directory."""
+
+    roots: dict[str, dict[str, StoredFile]]
+    databases_elsewhere: dict[str, StoredFile]
+    since: float = 0.0  # when the container was started (epoch seconds)
+
+    def under(self, root: str) -> dict[str, StoredFile]:
+        return self.roots.get(root, {})
+
+    def written(self, root: str) -> dict[str, StoredFile]:
+        """Files under `root` modified since the container started."""
+        return {path: item for path, item in self.under(root).items() if item.mtime >= self.since}

@@ -89,6 +89,9 @@ class SmokeStage(Stage):
     # Where the memory went: {"master_bytes", "worker_bytes": [...], "after_boot_bytes",
     # "after_requests_bytes", "heaviest_imports": [{"module", "bytes"}]}.
     memory: dict[str, Any] | None = optional()
+    # What the app stored and whether it survived the second start: {"database_path", "tables",
+    # "tables_after_restart", "data_files", "databases_elsewhere", "volume_writes", "scratch_writes"}.
+    persistence: dict[str, Any] | None = optional()
     # Where the probed routes came from and what was left out (with --probe-routes).
     route_discovery: dict[str, Any] | None = optional()
     reason: str | None = optional()

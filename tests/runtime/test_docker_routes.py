@@ -5,6 +5,7 @@ import pytest
 
 from deploy_check import Options
 from deploy_check import check
+from tests.conftest import EXAMPLE
 from tests.runtime.test_docker_apps import APPS
 from tests.runtime.test_template_build import leftovers  # noqa: F401 - a fixture: this test's run id only
 
@@ -70,4 +71,31 @@ def test_a_heavy_import_near_the_limit_is_named(docker_client, leftovers):
     assert len(weighed["worker_bytes"]) == 2 and all(size > 85 * 2**20 for size in weighed["worker_bytes"])
     assert weighed["master_bytes"] < 85 * 2**20
     assert weighed["heaviest_imports"][0]["module"] == "ballast"
+    assert leftovers(docker_client) == []
+
+
+def test_what_the_example_stores_is_proven_to_survive(docker_client, leftovers):
+    report = check(str(EXAMPLE), Options(), docker_client=docker_client)
+    assert report.findings == []
+    stored = report.smoke.persistence
+    assert stored["tables"] == stored["tables_after_restart"] == {"notes": 0, "sqlite_sequence": 0}  # AUTOINCREMENT's
+    assert "/data/app.db" in stored["data_files"] and stored["databases_elsewhere"] == []
+    assert leftovers(docker_client) == []
+
+
+@pytest.mark.parametrize(
+    "app, expected",
+    [
+        # Under the image's VOLUME (not in docker diff, not kept); /tmp is scratch and says nothing.
+        ("volume-write", [("smoke-ephemeral-write", "error", "under /app/uploads, a VOLUME of the image")]),
+        ("db-elsewhere", [("smoke-ephemeral-write", "error", "database was created at /app/store/notes.sqlite")]),
+        ("drops-at-boot", [("smoke-restart", "warning", "rows of /data/app.db lost on the second start: visits (1 -> 0)")]),
+    ],
+)
+def test_stored_data_that_would_be_lost(docker_client, leftovers, app, expected):
+    report = check(str(APPS / app), Options(build_dockerfile="repository"), docker_client=docker_client)
+    found = [(f.rule, f.severity.value, f.message) for f in report.findings
+             if f.rule in ("smoke-ephemeral-write", "smoke-restart")]
+    assert [(rule, severity) for rule, severity, _ in found] == [(rule, severity) for rule, severity, _ in expected]
+    assert all(part in message for (_, _, message), (_, _, part) in zip(found, expected))
     assert leftovers(docker_client) == []

@@ -16,6 +16,7 @@ from deploy_check.observed import BuildFailure
 from deploy_check.observed import Memory
 from deploy_check.observed import Restart
 from deploy_check.observed import Run
+from deploy_check.observed import Stored
 from deploy_check.rules import build_failed
 from deploy_check.rules import smoke_boot
 from deploy_check.rules import smoke_cold_start
@@ -28,6 +29,7 @@ from deploy_check.rules import smoke_restart
 from deploy_check.runtime import faults
 from deploy_check.runtime import importtime
 from deploy_check.runtime import memory
+from deploy_check.runtime import persistence
 from deploy_check.runtime import routes
 from deploy_check.runtime import smoke
 from deploy_check.runtime import sockets
@@ -175,14 +177,18 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     ooms = max(smoke.oom_events(client, container.id, started_wall), watcher.oom_kills)
     writes: list[str] = []
     restart, restart_findings = "skipped", []
+    volumes, workdir = persistence.image_layout(client, result.image_id or "")
+    first_stored = second_stored = None
     if run.first_answer is not None and not run.exited:
         first_ok = run.answers[options.smoke_paths[0]].ok
+        first_stored = persistence.take(container, volumes, workdir, started_wall)
         _stop(container)
         # The stopped container's `docker diff` (and its removal) runs while the restart
         # check boots the second one: both wait on the engine, neither needs the other.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             diffed = pool.submit(_diff_and_remove, client, resources, container.id)
-            restart_findings = smoke_restart.judge(project, _restart(how, options), first_ok=first_ok)
+            restarted, second_stored = _restart(how, options, volumes, workdir)
+            restart_findings = smoke_restart.judge(project, restarted, first_ok=first_ok)
             restart = "failed" if restart_findings else "ok"
             writes = diffed.result()
     cold = run.cold_start
@@ -196,7 +202,14 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     findings.extend(smoke_cold_start.judge(cold, options.tier, imports))
     if probed is not None:
         findings.extend(f for _, f in probed.judged if f is not None)
-    findings.extend(smoke_ephemeral_write.judge(writes))
+    elsewhere = set(smoke_ephemeral_write.databases_elsewhere(first_stored, volumes))
+    # A VOLUME's mount point shows in `docker diff`; what was written in it is judge_hidden's.
+    hidden = [path for path in writes if path in elsewhere or any(path == v or path.startswith(v + "/") for v in volumes)]
+    findings.extend(smoke_ephemeral_write.judge([path for path in writes if path not in hidden]))
+    findings.extend(smoke_ephemeral_write.judge_hidden(first_stored, volumes))
+    if not restart_findings:  # it came back up: did what it stored come back too?
+        restart_findings = smoke_restart.judge_persistence(first_stored, second_stored)
+        restart = "failed" if any(f.severity is Severity.ERROR for f in restart_findings) else restart
     findings.extend(restart_findings)
     ok = not any(f.severity is Severity.ERROR for f in findings)
     stage = SmokeStage("ok" if ok else "failed", cold, peak or None, restart, memory_limit_bytes=limit,
@@ -207,6 +220,8 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
         stage.cold_start = imports.to_json()
     if weighed is not None:
         stage.memory = weighed.to_json()
+    if first_stored is not None:
+        stage.persistence = persistence.to_json(first_stored, second_stored, volumes)
     if probed is not None:
         stage.routes = [*(stage.routes or []), *(routes.to_json(item, finding) for item, finding in probed.judged)]
         stage.route_discovery = probed.summary
@@ -238,18 +253,22 @@ def _diff_and_remove(client: Any, resources: Resources, container_id: str) -> li
     """What the stopped first container wrote outside /data; then the container is removed."""
     writes = smoke.ephemeral_writes(client, container_id)
     try:
-        client.api.remove_container(container_id, force=True)
+        client.api.remove_container(container_id, force=True, v=True)  # and its anonymous VOLUMEs
         resources.containers.remove(container_id)
     except Exception:  # noqa: BLE001 - gone already, or left for the run's cleanup
         pass
     return writes
 
 
-def _restart(how: smoke.Launch, options: Options) -> Restart:
+def _restart(how: smoke.Launch, options: Options, volumes: list[str],
+             workdir: str) -> tuple[Restart, Stored | None]:
     """With the first container stopped, start a new one on the same /data and probe the first
-    smoke path again."""
+    smoke path again; then read what it finds stored there."""
+    since = time.time()
     try:
         container, base, started = smoke.start(how, "restart")
     except smoke.StartFailed as failed:
-        return Restart(None, failed.reason)
-    return Restart(smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started))
+        return Restart(None, failed.reason), None
+    run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)
+    stored = persistence.take(container, volumes, workdir, since) if run.first_answer is not None else None
+    return Restart(run), stored
