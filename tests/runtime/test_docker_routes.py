@@ -44,7 +44,9 @@ def test_no_probe_routes_probes_the_smoke_paths_only(docker_client, leftovers):
 def test_what_the_app_bound_is_read_from_its_sockets(docker_client, leftovers, app, expected, bound):
     # A timeout it never reaches: the log says where it listens, the sockets say exactly.
     report = check(str(APPS / app), Options(timeout=300, build_dockerfile="repository"), docker_client=docker_client)
-    (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
+    boots = [f for f in report.findings if f.rule == "smoke-boot"]
+    assert len(boots) == 1, (report.smoke.to_dict(), report.findings)  # what it saw, should this ever fail
+    (boot,) = boots
     assert (boot.path, boot.line) == expected
     assert f"listens on {bound} (" in boot.message and "0.0.0.0:5000" in boot.message
     assert leftovers(docker_client) == []
