@@ -7,6 +7,7 @@ so that the lint runs while the engine builds.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -25,6 +26,35 @@ class BuildResult:
     image_size: int | None = None
     log_lines: list[str] = dataclasses.field(default_factory=list)
     error: str | None = None
+
+
+# The classic builder's stream: each step's header, then its image id; a step served from the
+# cache says so first. A FROM's id is the base image's, not this build's.
+_STEP = re.compile(r"^Step \d+/\d+ : (\S+)")
+_LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
+_CACHED = " ---> Using cache"
+
+
+class LayerLog:
+    """The ids of the images this build committed (steps run, not served from the cache), in order.
+
+    A build that fails leaves its last committed step as an untagged image the run's label
+    does not reach (only the final image carries it): cleanup removes these too. Those served
+    from the cache, and the base image, belong to others and are left alone."""
+
+    def __init__(self, record: Callable[[str], None]) -> None:
+        self.record = record
+        self._instruction = ""
+        self._cached = False
+
+    def line(self, text: str) -> None:
+        if step := _STEP.match(text):
+            self._instruction, self._cached = step.group(1).upper(), False
+        elif text.rstrip() == _CACHED:
+            self._cached = True
+        elif (layer := _LAYER.match(text.rstrip())) and self._instruction not in ("", "FROM") and not self._cached:
+            self.record(layer.group(1))
+            self._instruction = ""
 
 
 class PendingBuild:
@@ -72,6 +102,7 @@ class PendingBuild:
     def finish(self, progress: Callable[[str], None] | None) -> BuildResult:
         """Stream the build to its end; step lines go to `progress` as they come."""
         lines: list[str] = []
+        layers = LayerLog(self.resources.layers.append)  # recorded as they come: a SIGTERM may cut the stream
         error = self._error
         image_id: str | None = None
         partial = ""
@@ -84,6 +115,7 @@ class PendingBuild:
                     *complete, partial = partial.split("\n")
                     for line in map(buildlog.without_escapes, complete):
                         lines.append(line)
+                        layers.line(line)
                         if progress is not None and line.startswith("Step "):
                             progress(line)
                 if "aux" in chunk and isinstance(chunk["aux"], dict) and "ID" in chunk["aux"]:

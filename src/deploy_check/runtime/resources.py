@@ -33,6 +33,8 @@ class Resources:
         self.containers: list[str] = []
         self.volumes: list[str] = []
         self.images: list[str] = []
+        # Images a build committed for its steps (runtime/build.LayerLog), newest last.
+        self.layers: list[str] = []
         # Set when a build was cut off: the engine may still commit its last image for a
         # moment after the hang-up, so cleanup looks for it again a little later.
         self.build_interrupted = False
@@ -74,6 +76,11 @@ class Resources:
         for image in reversed(self.images):
             _quietly(lambda: self._retry_in_use(lambda: self.client.api.remove_image(image, force=True)))
         self.images.clear()
+        # Then the steps' images of a build that failed (a finished build's went with its tag):
+        # never by force, so that one another build now stands on, or another name, stays.
+        for layer in reversed(self.layers):
+            _quietly(lambda: self._remove_layer(layer))
+        self.layers.clear()
         # And any image carrying this run's label: untagged, or committed late by a build that
         # was cut off (looked for again a few times then).
         sweeps = 1 + (LATE_SWEEPS if self.build_interrupted else 0)
@@ -82,6 +89,11 @@ class Resources:
                 time.sleep(LATE_SWEEP_SECONDS)
             for image in _quietly_list(lambda: self.client.api.images(filters=mine)):
                 _quietly(lambda: self._retry_in_use(lambda: self.client.api.remove_image(image["Id"], force=True)))
+
+    def _remove_layer(self, image_id: str) -> None:
+        tags = [tag for tag in self.client.api.inspect_image(image_id).get("RepoTags") or [] if tag != "<none>:<none>"]
+        if not tags:  # tagged since: someone's
+            self.client.api.remove_image(image_id, noprune=True)
 
     @staticmethod
     def _retry_in_use(action: Any) -> None:
