@@ -40,6 +40,6 @@ def test_every_requirement_is_pinned_and_installed_without_its_undeclared_extras
 
 def test_the_action_imports_everything_it_needs(docker_client, action_image):
     status, log = run_in(docker_client, action_image, "python", "-c",
-                         "import deploy_check.action, deploy_check.cli, deploy_check.github, deploy_check.artifact; "
+                         "import deploy_check.action, deploy_check.cli, deploy_check.workflow_commands, deploy_check.artifact; "
                          "import deploy_check.runtime, deploy_check.rules; print('ok')")
     assert (status, log.strip()) == (0, "ok")

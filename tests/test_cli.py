@@ -79,7 +79,7 @@ def test_fail_on_never_exits_zero(tmp_path):
 
 
 def test_workspace_prefix_for_annotations(tmp_path):
-    from deploy_check.github import workspace_prefix
+    from deploy_check.workflow_commands import workspace_prefix
 
     (tmp_path / "app").mkdir()
     assert workspace_prefix(str(tmp_path / "app"), {"GITHUB_WORKSPACE": str(tmp_path)}) == "app/"

@@ -19,7 +19,7 @@ PACKAGE = "deploy_check"
 # Names are module paths below deploy_check; `*` matches within one package.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("spec, finding and observations", ("", "spec", "finding", "errors", "observed")),
-    ("the tree and its settings", ("walk", "project", "upload_set", "ignores", "config", "github")),
+    ("the tree and its settings", ("walk", "project", "upload_set", "ignores", "config", "workflow_commands")),
     ("parsing", ("parsing", "parsing.*", "module_visit")),
     # What rules build their fixes with (edits, the template, requirements, .gitignore lines);
     # the engine that plans and writes them is in a higher layer.

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from deploy_check import engine
-from deploy_check import github
+from deploy_check import workflow_commands
 from deploy_check import pull_request
 from deploy_check.artifact import ArtifactError
 from deploy_check.artifact import Client
@@ -81,10 +81,10 @@ def main(environ: Mapping[str, str] | None = None, out: TextIO | None = None) ->
     try:
         return _run(environ, out)
     except UsageError as error:
-        print(github.command("error", {"title": "deploy-check"}, " ".join(str(error).split())), file=out)
+        print(workflow_commands.command("error", {"title": "deploy-check"}, " ".join(str(error).split())), file=out)
         return 2
     except (Interrupted, KeyboardInterrupt):
-        print(github.command("error", {"title": "deploy-check"}, "interrupted; everything it created was removed"),
+        print(workflow_commands.command("error", {"title": "deploy-check"}, "interrupted; everything it created was removed"),
               file=out)
         return 130
 
@@ -98,7 +98,7 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     target = os.path.realpath(os.path.join(workspace, relative))
     if not (target == workspace or target.startswith(workspace + os.sep)):
         raise UsageError(f"input path: {relative!r} is outside the workspace")
-    prefix = github.workspace_prefix(target, {"GITHUB_WORKSPACE": workspace})
+    prefix = workflow_commands.workspace_prefix(target, {"GITHUB_WORKSPACE": workspace})
     repository = (environ.get("GITHUB_REPOSITORY") or "app").rsplit("/", 1)[-1]
     if _bool(environ, "list-apps", False):
         return _list_apps(environ, target, prefix, repository, out)
@@ -129,18 +129,18 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     only_changed = _bool(environ, "only-changed", False)
     fix_suggestions = _bool(environ, "fix-suggestions", False)
     for secret in sorted(secret_values(project) | given):
-        print(github.add_mask(secret), file=out)
+        print(workflow_commands.add_mask(secret), file=out)
     out.flush()
 
     options.progress = _progress_printer(out)  # type: ignore[assignment]
     options = engine.configured(project, options)
     destination = os.path.join(workspace, OUTPUT_DIR, f"{artifact_name}.zip")
     packaging = engine.Packaging(destination, only_without_errors=True, name=f"{artifact_name}.zip")
-    print(github.group("deploy-check: build and smoke test"), file=out)
+    print(workflow_commands.group("deploy-check: build and smoke test"), file=out)
     try:
         report = engine.run(project, options, packaging, path=target)
     finally:
-        print(github.end_group(), file=out)
+        print(workflow_commands.end_group(), file=out)
     if any(f.fix is not None and f.fix.safe for f in report.findings):  # the summary shows them as a diff
         report.fix_diff = engine.fixes_diff(project, options)
     context = RenderContext(source_line=report.source_line, path_prefix=prefix)
@@ -183,9 +183,9 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
     notes.extend(pr.notes)
     if environ.get("GITHUB_OUTPUT"):
         for name, value in outputs.items():
-            github.set_output(environ["GITHUB_OUTPUT"], name, value)
+            workflow_commands.set_output(environ["GITHUB_OUTPUT"], name, value)
     if environ.get("GITHUB_STEP_SUMMARY"):
-        github.append_summary(environ["GITHUB_STEP_SUMMARY"],
+        workflow_commands.append_summary(environ["GITHUB_STEP_SUMMARY"],
                               summary.render(report, context, notes=notes) + "".join(pr.extra_summary))
     return status
 
@@ -200,11 +200,11 @@ def _list_apps(environ: Mapping[str, str], target: str, prefix: str, repository:
     # Paths relative to the workspace, as the matrix jobs give them back as their `path` input.
     apps = [App(prefix + app.path if app.path != "." else prefix.rstrip("/") or ".", app.name) for app in found]
     listing, warning = for_matrix(apps)
-    print(github.neutralise(f"deploy-check: {len(apps)} Niblit app(s): {listing}"), file=out)
+    print(workflow_commands.neutralise(f"deploy-check: {len(apps)} Niblit app(s): {listing}"), file=out)
     if warning:
-        print(github.command("warning", {"title": "deploy-check"}, warning), file=out)
+        print(workflow_commands.command("warning", {"title": "deploy-check"}, warning), file=out)
     if environ.get("GITHUB_OUTPUT"):
-        github.set_output(environ["GITHUB_OUTPUT"], "apps", listing)
+        workflow_commands.set_output(environ["GITHUB_OUTPUT"], "apps", listing)
     return 0
 
 
@@ -226,13 +226,13 @@ def _upload(environ: Mapping[str, str], upload: bool, name: str, path: str, rete
         raise UsageError(f"artifact upload: {error}") from None
     if runtime is None:
         line = "no artifact service here (ACTIONS_RUNTIME_TOKEN/ACTIONS_RESULTS_URL unset): the zip was not uploaded"
-        print(github.command("notice", {"title": "deploy-check"}, line), file=out)
+        print(workflow_commands.command("notice", {"title": "deploy-check"}, line), file=out)
         notes.append(line)
         return None
     try:
         uploaded = Client(runtime).upload(name, path, retention_days)
     except ArtifactError as error:
-        print(github.command("error", {"title": "deploy-check"}, f"artifact upload failed: {error}"), file=out)
+        print(workflow_commands.command("error", {"title": "deploy-check"}, f"artifact upload failed: {error}"), file=out)
         raise UsageError(f"artifact upload failed: {error}") from None
     notes.append(f"Uploaded as artifact {name!r} (id {uploaded.id}).")
     return uploaded
@@ -240,7 +240,7 @@ def _upload(environ: Mapping[str, str], upload: bool, name: str, path: str, rete
 
 def _progress_printer(out: TextIO):  # type: ignore[no-untyped-def]
     def progress(line: str) -> None:
-        out.write(github.untrusted_block(line) + "\n")
+        out.write(workflow_commands.untrusted_block(line) + "\n")
         out.flush()
 
     return progress

@@ -205,23 +205,23 @@ class _Progress:
         self.grouped = False
 
     def __call__(self, line: str) -> None:
-        from deploy_check import github
+        from deploy_check import workflow_commands
         from deploy_check.report.text import printable
 
         if self.in_actions:
             if not self.grouped:
-                print(github.group("deploy-check: docker build"), file=sys.stderr)
+                print(workflow_commands.group("deploy-check: docker build"), file=sys.stderr)
                 self.grouped = True
-            print(github.untrusted_block(line), file=sys.stderr)
+            print(workflow_commands.untrusted_block(line), file=sys.stderr)
         else:
             print(f"build: {printable(line)}", file=sys.stderr)
         sys.stderr.flush()
 
     def close(self) -> None:
         if self.grouped:
-            from deploy_check import github
+            from deploy_check import workflow_commands
 
-            print(github.end_group(), file=sys.stderr)
+            print(workflow_commands.end_group(), file=sys.stderr)
             self.grouped = False
 
 
@@ -229,7 +229,7 @@ def emit(report: Report, fmt: str, args: argparse.Namespace) -> None:
     """Write the chosen format to stdout or --output, plus any extra report files."""
     to_tty = args.output is None and sys.stdout.isatty()
     color = to_tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    from deploy_check.github import workspace_prefix
+    from deploy_check.workflow_commands import workspace_prefix
 
     context = RenderContext(color=color, source_line=report.source_line, path_prefix=workspace_prefix(report.path))
     if args.json:

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from deploy_check import baseline
 from deploy_check import changed_lines
-from deploy_check import github
+from deploy_check import workflow_commands
 from deploy_check import rules
 from deploy_check.changed_lines import ChangedLines
 from deploy_check.finding import Finding
@@ -100,7 +100,7 @@ class Session:
         self._changed: ChangedLines | None | bool = False
 
     def notice(self, line: str) -> None:
-        print(github.command("notice", {"title": "deploy-check"}, line), file=self.out)
+        print(workflow_commands.command("notice", {"title": "deploy-check"}, line), file=self.out)
         self.notes.append(line)
 
     # -- changed lines ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from deploy_check import github
+from deploy_check import workflow_commands
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
 from deploy_check.result import Report
@@ -43,7 +43,7 @@ def ordered(findings: list[Finding], fixable: Callable[[Finding], bool] = lambda
 def annotation(finding: Finding, path_prefix: str = "") -> str:
     message = finding.message + (f"\nHint: {finding.hint}" if finding.hint else "")
     same_line = finding.end_line in (None, finding.line)
-    return github.annotation(
+    return workflow_commands.annotation(
         finding.severity.value,
         message,
         file=(path_prefix + finding.path) if finding.path else None,
@@ -71,7 +71,7 @@ def render(report: Report, context: RenderContext) -> str:
     dropped: list[Finding] = []
     if report.unfinished:  # first, so that the runner keeps it among its error annotations
         written["error"] += 1
-        lines.append(github.command("error", {"title": "deploy-check"}, " ".join(report.unfinished.split())))
+        lines.append(workflow_commands.command("error", {"title": "deploy-check"}, " ".join(report.unfinished.split())))
     for finding in ordered(report.findings, report.fixable):
         level = finding.severity.value
         if written[level] < kept[level]:
@@ -79,16 +79,16 @@ def render(report: Report, context: RenderContext) -> str:
             lines.append(annotation(finding, context.path_prefix))
         else:
             dropped.append(finding)
-            lines.append(github.neutralise(plain(finding, context.path_prefix)))
+            lines.append(workflow_commands.neutralise(plain(finding, context.path_prefix)))
         if finding.log:
-            lines.append(github.group(f"{finding.rule}: log"))
-            lines.append(github.untrusted_block(finding.log))
-            lines.append(github.end_group())
+            lines.append(workflow_commands.group(f"{finding.rule}: log"))
+            lines.append(workflow_commands.untrusted_block(finding.log))
+            lines.append(workflow_commands.end_group())
     for note in report.build_notes:
-        lines.append(github.command("notice", {"title": "deploy-check build"}, note))
-    lines.append(github.neutralise(summary_line(report)))
+        lines.append(workflow_commands.command("notice", {"title": "deploy-check build"}, note))
+    lines.append(workflow_commands.neutralise(summary_line(report)))
     if dropped:
-        lines.append(github.command("notice", {"title": "deploy-check"}, dropped_note(dropped)))
+        lines.append(workflow_commands.command("notice", {"title": "deploy-check"}, dropped_note(dropped)))
     return "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from deploy_check import github
+from deploy_check import workflow_commands
 from tests.conftest import IN_CI
 
 JS = pathlib.Path(__file__).resolve().parent / "js"
@@ -46,14 +46,14 @@ def test_annotations_match_actions_core(level):
         for file in ["app.py", "dir, with: comma.py", "new\nline.py", "100%.py", "ü/ß.py"]:
             props = {"title": "rule-id", "file": file, "startLine": 3, "endLine": 4, "startColumn": 1, "endColumn": 9}
             cases.append({"level": level, "message": message, "properties": props})
-            ours.append(github.annotation(level, message, file=file, line=3, end_line=4, col=1, end_column=9, title="rule-id"))
+            ours.append(workflow_commands.annotation(level, message, file=file, line=3, end_line=4, col=1, end_column=9, title="rule-id"))
     assert ours == reference(cases)
 
 
 def test_add_mask_and_group_match_actions_core():
     cases = [{"level": "add-mask", "message": m} for m in HOSTILE] + [{"level": "group", "message": m} for m in HOSTILE]
-    ours = [github.add_mask(m) for m in HOSTILE] + [github.group(m) for m in HOSTILE]
-    assert ours + [github.end_group()] == reference(cases + [{"level": "endgroup"}])
+    ours = [workflow_commands.add_mask(m) for m in HOSTILE] + [workflow_commands.group(m) for m in HOSTILE]
+    assert ours + [workflow_commands.end_group()] == reference(cases + [{"level": "endgroup"}])
 
 
 def test_annotations_without_some_properties_match_actions_core():
@@ -61,7 +61,7 @@ def test_annotations_without_some_properties_match_actions_core():
     shapes = [{}, {"title": "t"}, {"file": "a.py", "startLine": 3}, {"file": "a.py", "startLine": 3, "endLine": 7}]
     cases = [{"level": "warning", "message": "m", "properties": props} for props in shapes]
     names = {"startLine": "line", "endLine": "end_line"}
-    ours = [github.annotation("warning", "m", **{names.get(k, k): v for k, v in props.items()}) for props in shapes]
+    ours = [workflow_commands.annotation("warning", "m", **{names.get(k, k): v for k, v in props.items()}) for props in shapes]
     assert ours == reference(cases)
 
 
@@ -76,7 +76,7 @@ def _delimited(text: str) -> tuple[str, str]:
 @pytest.mark.parametrize("value", HOSTILE)
 def test_outputs_match_actions_core(tmp_path, value):
     ours = tmp_path / "out"
-    github.set_output(str(ours), "zip-path", value)
+    workflow_commands.set_output(str(ours), "zip-path", value)
     [theirs] = reference([{"level": "output", "name": "zip-path", "value": value}])
     assert _delimited(ours.read_bytes().decode()) == _delimited(theirs) == ("zip-path", value)
 
@@ -95,7 +95,7 @@ def test_input_names_match_actions_core():
 
 
 def test_untrusted_block_stops_commands_and_neutralises():
-    block = github.untrusted_block("::error::x\n  ::set-output name=a::b\nok ##[warning]y")
+    block = workflow_commands.untrusted_block("::error::x\n  ::set-output name=a::b\nok ##[warning]y")
     first, *body, last = block.splitlines()
     token = first.split("::")[2]
     assert first == f"::stop-commands::{token}" and last == f"::{token}::" and len(token) == 32
@@ -105,7 +105,7 @@ def test_untrusted_block_stops_commands_and_neutralises():
 
 def test_outputs_use_a_fresh_delimiter(tmp_path):
     path = tmp_path / "out"
-    github.set_output(str(path), "zip-path", "a\nghadelimiter_x\nb")
+    workflow_commands.set_output(str(path), "zip-path", "a\nghadelimiter_x\nb")
     text = path.read_text()
     name, rest = text.split("<<", 1)
     delimiter = rest.split("\n", 1)[0]
@@ -114,5 +114,5 @@ def test_outputs_use_a_fresh_delimiter(tmp_path):
 
 def test_summary_is_capped(tmp_path):
     path = tmp_path / "summary.md"
-    github.append_summary(str(path), "x" * (3 * 1024 * 1024))
-    assert path.stat().st_size < github.SUMMARY_LIMIT
+    workflow_commands.append_summary(str(path), "x" * (3 * 1024 * 1024))
+    assert path.stat().st_size < workflow_commands.SUMMARY_LIMIT
