@@ -13,7 +13,7 @@ from deploy_check.report import comment
 from deploy_check.report.suggestions import Suggestion
 from deploy_check.rest import Rest
 from deploy_check.rest import RestError
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 from deploy_check.stages import BuildStage
 from deploy_check.stages import PackageStage
 from deploy_check.stages import SmokeStage

@@ -1,7 +1,7 @@
 """Stage results: their JSON is the contract's, their figures formatted once."""
 from __future__ import annotations
 
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 from deploy_check.stages import BuildStage
 from deploy_check.stages import PackageStage
 from deploy_check.stages import SmokeStage

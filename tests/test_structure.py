@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fix proposals", ("fixing.text", "fixing.dockerfile", "fixing.requirements", "fixing.gitignore",
                        "fixing.codemod")),
     ("rules", ("rules", "rules.*")),
-    ("run settings and results", ("options", "result", "stages")),
+    ("run settings and results", ("options", "run_report", "stages")),
     ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "zip_stage", "artifact", "fixing", "fixing.*",
                                 "rest", "changed_lines", "baseline")),
     ("engine", ("engine", "module_visit", "apps")),

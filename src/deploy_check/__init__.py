@@ -17,14 +17,14 @@ if TYPE_CHECKING:
     from deploy_check.finding import Finding
     from deploy_check.finding import Severity
     from deploy_check.options import Options
-    from deploy_check.result import Report
+    from deploy_check.run_report import Report
 
 __version__ = "0.1.0"
 
 __all__ = ["Finding", "Options", "Report", "Severity", "check", "__version__"]
 
 _LAZY = {"check": "deploy_check.engine", "Finding": "deploy_check.finding", "Severity": "deploy_check.finding",
-         "Options": "deploy_check.options", "Report": "deploy_check.result"}
+         "Options": "deploy_check.options", "Report": "deploy_check.run_report"}
 
 
 def __getattr__(name: str) -> Any:

@@ -31,7 +31,7 @@ from deploy_check.finding import Finding
 from deploy_check.rest import Rest
 from deploy_check.rest import RestError
 from deploy_check.rest import as_object
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 MARKER = "<!-- deploy-check baseline v1"
 END = "-->"

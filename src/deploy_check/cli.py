@@ -23,7 +23,7 @@ from deploy_check.report import FORMATS
 from deploy_check.report import RenderContext
 from deploy_check.report import render
 from deploy_check.report import write_file
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3

@@ -23,7 +23,7 @@ from deploy_check.ignores import is_ignored_inline
 from deploy_check.options import Options
 from deploy_check.options import fails
 from deploy_check.project import Project
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 from deploy_check.stages import PackageStage
 from deploy_check.rules.base import Settings
 

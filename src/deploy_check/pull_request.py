@@ -25,7 +25,7 @@ from deploy_check.report.comment import CommentInput
 from deploy_check.rest import Rest
 from deploy_check.rest import RestError
 from deploy_check.rest import as_object
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 MAX_EVENT_BYTES = 32 * 1024 * 1024
 # Findings about the build, the running app and the whole upload: never filtered by only-changed.

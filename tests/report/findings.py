@@ -5,7 +5,7 @@ from deploy_check.finding import Edit
 from deploy_check.finding import Finding
 from deploy_check.finding import Fix
 from deploy_check.finding import Severity
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 from deploy_check.stages import BuildStage
 from deploy_check.stages import PackageStage
 from deploy_check.stages import SmokeStage

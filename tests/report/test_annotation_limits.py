@@ -12,7 +12,7 @@ from deploy_check.finding import Severity
 from deploy_check.report import RenderContext
 from deploy_check.report import render
 from deploy_check.report.github import ordered
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 SAFE = Fix(safe=True, edits=(Edit("Dockerfile", 1, 1, 1, 5, "FROM"),), message="rewrite")
 UNSAFE = Fix(safe=False, edits=(Edit("app.py", 1, 1, 1, 1, "x"),), message="needs a look")

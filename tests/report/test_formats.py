@@ -88,7 +88,7 @@ def test_summary_escapes_table_cells():
 
 def test_sarif_of_no_findings_is_valid_with_every_rule_linked():
     from deploy_check import rules
-    from deploy_check.result import Report
+    from deploy_check.run_report import Report
 
     document = json.loads(render("sarif", Report(path="app"), RenderContext()))
     jsonschema.Draft4Validator(json.loads(SCHEMA.read_text())).validate(document)

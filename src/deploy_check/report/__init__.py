@@ -10,7 +10,7 @@ from deploy_check.report import json
 from deploy_check.report import sarif
 from deploy_check.report import text
 from deploy_check.report.context import RenderContext
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 __all__ = ["FORMATS", "RenderContext", "render", "write_file"]
 

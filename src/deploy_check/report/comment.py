@@ -18,7 +18,7 @@ from deploy_check.baseline import Entry
 from deploy_check.baseline import figures_of
 from deploy_check.finding import Finding
 from deploy_check.report.summary import cell
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 if TYPE_CHECKING:
     from deploy_check.report import RenderContext

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from deploy_check import workflow_commands
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 if TYPE_CHECKING:
     from deploy_check.report.context import RenderContext

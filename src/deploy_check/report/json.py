@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 if TYPE_CHECKING:
     from deploy_check.report.context import RenderContext

@@ -10,7 +10,7 @@ from typing import Any
 from deploy_check import rules
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 if TYPE_CHECKING:
     from deploy_check.report.context import RenderContext

@@ -9,7 +9,7 @@ from deploy_check import rules
 from deploy_check.finding import Finding
 from deploy_check import spec
 from deploy_check.options import fails
-from deploy_check.result import Report
+from deploy_check.run_report import Report
 
 if TYPE_CHECKING:
     from deploy_check.report.context import RenderContext
