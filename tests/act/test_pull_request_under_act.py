@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import pathlib
 import re
+import secrets
 import subprocess
 
 import pytest
@@ -20,7 +21,7 @@ from tests.fake_github import TOKEN
 from tests.fake_github import FakeGitHub
 
 pytestmark = [pytest.mark.docker, pytest.mark.act]
-WORKFLOW = """name: pr
+WORKFLOW = """name: pr-{run}
 on: pull_request
 jobs:
   niblit:
@@ -42,7 +43,8 @@ jobs:
 def run_pull_request(act: str, tmp_path: pathlib.Path, app: pathlib.Path, api: FakeGitHub,
                      head_repository: str) -> subprocess.CompletedProcess[str]:
     repo = make_repo(tmp_path, app, skip_build="true")
-    (repo / ".github" / "workflows" / "check.yml").write_text(WORKFLOW)
+    # A name of its own: act names its containers after the workflow, and others may run this test at once.
+    (repo / ".github" / "workflows" / "check.yml").write_text(WORKFLOW.replace("{run}", secrets.token_hex(4)))
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qam", "pr"],
                    cwd=repo, check=True)
     # act names the repository after the origin remote (never contacted: checkout copies the tree)
@@ -69,7 +71,7 @@ def test_comment_posted_from_the_action_container(act_binary, docker_client, tmp
     result = run_pull_request(act_binary, tmp_path, BROKEN / "wrong-port", api, "niblit/demo")
     log = result.stdout
     assert result.returncode != 0, log[-3000:]  # the app's errors fail the step, as they should
-    assert re.search(r"OUTPUTS passed=false report=\.deploy-check/\S+\.json", log), log[-3000:]
+    assert re.search(r"OUTPUTS passed=false report=\.deploy-check/\S+\.json", log), log[-3000:] + result.stderr[-2000:]
     assert "::error title=dockerfile-base-image,file=app/Dockerfile,line=1," in log
     assert "title=dockerfile-port" not in log  # only-changed: lines 16 and 18 were not changed
     assert "only-changed: 4 findings on lines this pull request did not change are not annotated" in log
@@ -85,7 +87,7 @@ def test_fork_read_only_token_under_act_passes_with_a_notice(act_binary, docker_
     api = FakeGitHub(write=False)
     result = run_pull_request(act_binary, tmp_path, EXAMPLE, api, "someone/demo")
     log = result.stdout
-    assert result.returncode == 0, log[-3000:]
+    assert result.returncode == 0, log[-3000:] + result.stderr[-2000:]
     assert "OUTPUTS passed=true" in log
     assert "::notice title=deploy-check::no pull-request comment: the token may not write here" in log
     assert [r.method for r in api.requests if r.method != "GET"] == ["POST"] and api.comments == {}
