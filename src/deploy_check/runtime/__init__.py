@@ -159,7 +159,7 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     except smoke.StartFailed as failed:
         stage = SmokeStage("failed", memory_limit_bytes=limit, answers={})
         return stage, [smoke_boot.start_failure(project, failed.reason)]
-    inspection = Inspection(client, result.image_id or "", resources, limit, cpus, options.smoke_env)
+    inspection = Inspection(how)
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     booted = None if run.first_answer is None else run.first_answer - run.started

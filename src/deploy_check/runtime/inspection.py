@@ -13,9 +13,8 @@ import json
 import time
 from typing import Any
 
-from deploy_check import spec
 from deploy_check.runtime import in_image
-from deploy_check.runtime.resources import Resources
+from deploy_check.runtime.smoke import Launch
 from deploy_check.runtime.resources import signals_held
 
 # Only the ends of its output are read: the marked line is last on stdout, and an app's
@@ -45,20 +44,17 @@ class Inspected:
 class Inspection:
     """Started at once; `result()` waits for it (bounded) and removes its container."""
 
-    def __init__(self, client: Any, image: str, resources: Resources, memory: int, cpus: float,
-                 env: tuple[tuple[str, str], ...] = ()) -> None:
-        self.client = client
-        self.resources = resources
+    def __init__(self, how: Launch) -> None:
+        """A network-less container of the image, started with the app's limits and environment."""
+        self.client = client = how.client
+        self.resources = resources = how.resources
         self.container: Any = None
         self.error: str | None = None
         try:
             with signals_held():
                 self.container = client.containers.create(
-                    image, entrypoint=["python", "-X", "importtime", "-c", in_image.source("discover")],
-                    name=resources.name("inspect"), labels=resources.labels,
-                    environment={**dict(env), **spec.ENVIRONMENT}, mem_limit=memory, memswap_limit=memory,
-                    nano_cpus=int(cpus * 1e9), pids_limit=256, security_opt=["no-new-privileges"],
-                    cap_drop=["ALL"], network_mode="none", detach=True)
+                    how.image, entrypoint=["python", "-X", "importtime", "-c", in_image.source("discover")],
+                    network_mode="none", **how.confined("inspect"))
                 resources.containers.append(self.container.id)
             self.container.start()
         except Exception as error:  # noqa: BLE001 - no inspection: routes come from the decorators

@@ -138,6 +138,14 @@ class Launch:
     cpus: float
     env: tuple[tuple[str, str], ...] = ()  # added to the spec's three (which always win)
 
+    def confined(self, name: str) -> dict[str, Any]:
+        """What every container of the run is created with, the app's and the inspection's:
+        its name and labels, Niblit's environment, the tier's memory and CPUs, no privileges."""
+        return {"name": self.resources.name(name), "labels": self.resources.labels,
+                "environment": {**dict(self.env), **spec.ENVIRONMENT},
+                "mem_limit": self.memory, "memswap_limit": self.memory, "nano_cpus": int(self.cpus * 1e9),
+                "pids_limit": 256, "security_opt": ["no-new-privileges"], "cap_drop": ["ALL"], "detach": True}
+
 
 def start(launch_with: Launch, name: str) -> tuple[Any, str, float]:
     """Start the app container; returns it, the base URL to probe and when it was started."""
@@ -147,28 +155,15 @@ def start(launch_with: Launch, name: str) -> tuple[Any, str, float]:
 
 
 def _create(how: Launch, name: str) -> Any:
-    client, resources, place, memory = how.client, how.resources, how.place, how.memory
-    kwargs: dict[str, Any] = {}
+    place = how.place
+    kwargs: dict[str, Any] = how.confined(name)
     if place.publishes:
         kwargs["ports"] = {f"{spec.PORT}/tcp": ("127.0.0.1", None)}
     else:
         kwargs["network_mode"] = place.network_mode
-    container = client.containers.create(
-        how.image,
-        name=resources.name(name),
-        labels=resources.labels,
-        environment={**dict(how.env), **spec.ENVIRONMENT},
-        mem_limit=memory,
-        memswap_limit=memory,
-        nano_cpus=int(how.cpus * 1e9),
-        pids_limit=256,
-        security_opt=["no-new-privileges"],
-        cap_drop=["ALL"],
-        volumes={how.volume: {"bind": spec.DATA_DIR, "mode": "rw"}},
-        detach=True,
-        **kwargs,
-    )
-    resources.containers.append(container.id)
+    container = how.client.containers.create(
+        how.image, volumes={how.volume: {"bind": spec.DATA_DIR, "mode": "rw"}}, **kwargs)
+    how.resources.containers.append(container.id)
     return container
 
 
