@@ -185,8 +185,7 @@ def _run(environ: Mapping[str, str], out: TextIO) -> int:
         for name, value in outputs.items():
             workflow_commands.set_output(environ["GITHUB_OUTPUT"], name, value)
     if environ.get("GITHUB_STEP_SUMMARY"):
-        workflow_commands.append_summary(environ["GITHUB_STEP_SUMMARY"],
-                              summary.render(report, context, notes=notes) + "".join(pr.extra_summary))
+        workflow_commands.append_summary(environ["GITHUB_STEP_SUMMARY"], summary.render(report, context, notes=notes))
     return status
 
 

@@ -96,7 +96,6 @@ class Session:
         self.out = out
         self.rest = rest or (Rest.from_environ(environ, token) if token else None)
         self.notes: list[str] = []
-        self.extra_summary: list[str] = []
         self._changed: ChangedLines | None | bool = False
 
     def notice(self, line: str) -> None:
@@ -152,7 +151,6 @@ class Session:
         if self.rest is None:
             if fix_suggestions and self.event.is_pull_request:
                 self.notice("fix-suggestions needs github-token: the safe fixes are in the job summary's diff")
-                self._summary_diff(project, report.findings)
             return
         try:
             if self.event.is_pull_request:
@@ -216,21 +214,7 @@ class Session:
             data.suggestions = len(made)
         except RestError as error:  # the comment still goes out
             why = READ_ONLY if error.forbidden else f"GitHub's API: {error}; the job summary has the report"
-            self.notice(f"no review of suggestions: {why}, with the fixes as a diff")
-            self._summary_diff(project, report.findings)
-
-    def _summary_diff(self, project: Project, findings: list[Finding]) -> None:
-        from deploy_check import fixing
-
-        diff = fixing.plan(project, findings).diff()
-        if not diff:
-            return
-        longest = max((len(run) for run in diff.split("\n") if set(run) == {"`"}), default=0)
-        fence = "`" * max(3, longest + 1)
-        self.extra_summary.append(
-            "<details><summary>Safe fixes as a diff (<code>deploy-check --fix</code> applies them; "
-            f"paths relative to <code>{comment.text(self.prefix or './')}</code>)</summary>\n\n"
-            f"{fence}diff\n{diff}{fence}\n\n</details>\n")
+            self.notice(f"no review of suggestions: {why}, with the safe fixes as a diff")
 
     # -- REST calls ------------------------------------------------------------------
     def _ours(self, body: object, kind: str) -> bool:
