@@ -6,8 +6,12 @@ Both sides build example/ from a cold image tag (layer cache as the machine has
 it), run it with -m 256m and a /data volume on a published loopback port and
 wait for the first 200. deploy-check also lints, watches memory, diffs the
 filesystem and does the restart check (stop, start a second container on the
-same volume, wait for its answer): so the plain side is timed twice, with and
-without that second boot, to tell the engine work apart from deploy-check's own.
+same volume, wait for its answer), imports the app once more in a short-lived
+container (route discovery, import times and memory), reads the processes
+(`docker top`) and what the app stored (`docker exec`) of both containers, and
+probes the app's routes: so the plain side is timed twice, with and without that
+work, to tell the engine work apart from deploy-check's own. deploy-check is timed
+with route probing on (the default) and off, which says what probing costs.
 Also times `deploy-check --version` (start-up).
 """
 from __future__ import annotations
@@ -39,20 +43,35 @@ def _run_until_answer(tag: str, volume: str) -> str:
             time.sleep(0.05)
 
 
+def _look_inside(cid: str) -> None:
+    """What deploy-check asks of a running container: its processes, and one exec of its Python."""
+    subprocess.run(["docker", "top", cid, "-o", "pid,ppid,rss"], check=True, capture_output=True)
+    subprocess.run(["docker", "exec", cid, "python", "-I", "-c", "import os, sqlite3, json; os.listdir('/data')"],
+                   check=True, capture_output=True)
+
+
 def plain_docker(restart: bool) -> dict[str, float]:
-    """By hand: build, run, first 200; with `restart`, also stop it and run a second one on the
-    same volume until it answers (the same engine work as deploy-check's restart check)."""
+    """By hand: build, run, first 200; with `restart`, the rest of deploy-check's engine work:
+    the import in a second container beside the boot, the processes and one exec, the
+    second run on the same volume until it answers, and one exec in it."""
     tag, volume = "bench-plain:latest", "bench-plain-data"
     start = time.perf_counter()
     subprocess.run(["docker", "build", "-q", "-t", tag, str(EXAMPLE)], check=True, capture_output=True)
     built = time.perf_counter()
     cids = []
     try:
+        inspect = subprocess.Popen(["docker", "run", "--rm", "--network", "none", "--entrypoint", "python", tag,
+                                    "-X", "importtime", "-c", "import app"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) if restart else None
         cids.append(_run_until_answer(tag, volume))
         answered = time.perf_counter()
         if restart:
+            assert inspect is not None
+            inspect.wait()
+            _look_inside(cids[0])
             subprocess.run(["docker", "stop", cids[0]], check=True, capture_output=True)
             cids.append(_run_until_answer(tag, volume))
+            _look_inside(cids[1])
         done = time.perf_counter()
     finally:
         subprocess.run(["docker", "rm", "-f", *cids], capture_output=True)
@@ -61,16 +80,19 @@ def plain_docker(restart: bool) -> dict[str, float]:
     return {"build": built - start, "to_first_answer": answered - built, "total": done - start}
 
 
-def deploy_check() -> dict[str, float]:
+def deploy_check(probe_routes: bool = True) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         report_path = pathlib.Path(tmp) / "r.json"
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "deploy_check", str(EXAMPLE), "--smoke-path", "/", "--json",
+        probing = "--probe-routes" if probe_routes else "--no-probe-routes"
+        subprocess.run([sys.executable, "-m", "deploy_check", str(EXAMPLE), "--smoke-path", "/", probing, "--json",
                         str(report_path)], check=True, capture_output=True)
         total = time.perf_counter() - start
         report = json.loads(report_path.read_text())
+    routes = [entry for entry in report["smoke"].get("routes") or [] if entry["path"] != "/"]
     return {"build": report["build"]["seconds"], "cold_start": report["smoke"]["cold_start_seconds"],
-            "peak_mib": report["smoke"]["peak_memory_bytes"] / 2**20, "total": total}
+            "peak_mib": report["smoke"]["peak_memory_bytes"] / 2**20, "total": total,
+            "probed": len(routes), "probe_seconds": sum(entry["seconds"] or 0 for entry in routes)}
 
 
 def startup() -> float:
@@ -80,11 +102,12 @@ def startup() -> float:
 
 
 def main(runs: int) -> None:
-    plain, again, ours = [], [], []
-    for _ in range(runs):  # interleaved, so that a slow spell of the machine hits all three alike
+    plain, again, ours, unprobed = [], [], [], []
+    for _ in range(runs):  # interleaved, so that a slow spell of the machine hits all four alike
         plain.append(plain_docker(restart=False))
         again.append(plain_docker(restart=True))
         ours.append(deploy_check())
+        unprobed.append(deploy_check(probe_routes=False))
     med = lambda rows, key: statistics.median(r[key] for r in rows)  # noqa: E731
     print(f"runs: {runs} (medians)")
     print(f"plain docker build + run + first 200: {med(plain, 'total'):.2f} s "
@@ -96,6 +119,9 @@ def main(runs: int) -> None:
     print(f"plain docker, the same engine work (also stop + second run on the same volume + 200): "
           f"{med(again, 'total'):.2f} s")
     print(f"overhead over the same engine work by hand: {med(ours, 'total') - med(again, 'total'):.2f} s")
+    print(f"route probing: {med(ours, 'probed'):.0f} routes beyond the smoke paths in {med(ours, 'probe_seconds'):.3f} s; "
+          f"--no-probe-routes {med(unprobed, 'total'):.2f} s, so probing costs "
+          f"{med(ours, 'total') - med(unprobed, 'total'):+.2f} s")
     print(f"deploy-check --version start-up: {statistics.median(startup() for _ in range(5)):.3f} s")
 
 

@@ -154,12 +154,14 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     cpus = spec.tier(options.tier).cpus
     started_wall = time.time()
     how = smoke.Launch(client, result.image_id or "", resources, volume, place, limit, cpus, options.smoke_env)
+    # The inspection first: it imports the app as the boot does, and is done about when the app answers.
+    inspection = Inspection(how)
     try:
         container, base, started = smoke.start(how, "app")
     except smoke.StartFailed as failed:
+        inspection.result(0, None)
         stage = SmokeStage("failed", memory_limit_bytes=limit, answers={})
         return stage, [smoke_boot.start_failure(project, failed.reason)]
-    inspection = Inspection(how)
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     booted = None if run.first_answer is None else run.first_answer - run.started

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 import time
 from typing import Any
 
@@ -73,7 +74,8 @@ class Inspection:
         try:
             return self._result(timeout)
         finally:
-            self._remove()
+            # Off the critical path: the run's cleanup removes it anyway if this has not.
+            threading.Thread(target=self._remove, daemon=True).start()
 
     def _result(self, timeout: float) -> Inspected:
         try:
