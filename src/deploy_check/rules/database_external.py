@@ -16,7 +16,8 @@ Celery broker on Redis), RabbitMQ (`amqp://`, `pika`), Memcached,
 Elasticsearch and OpenSearch. Niblit runs one container and nothing beside
 it, so code that connects to one of them fails there: an error, like a
 database server. (A requirement that only installs such a client is
-`requirements-external-db`, a warning for these.) A scheme handed to a string
+`requirements-external-db`, a warning for these; a service a compose file
+starts beside the app, read with PyYAML's safe loader, is a notice here.) A scheme handed to a string
 method, as in `url.replace("postgres://", "postgresql://")`, is not a
 connection and not reported.
 
@@ -48,6 +49,9 @@ from collections.abc import Iterator
 
 from deploy_check import spec
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
+from deploy_check.finding import Severity
+from deploy_check.parsing import compose
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -80,6 +84,29 @@ _DRIVER_CONNECTS = {
     "pymemcache.client.base.Client": "Memcached", "pymemcache.Client": "Memcached", "memcache.Client": "Memcached",
     "pylibmc.Client": "Memcached",
 }
+
+
+# Images of datastores, by the last part of the image name (before the tag).
+_SERVICE_IMAGES = (("postgis", "PostgreSQL"), ("postgres", "PostgreSQL"), ("mariadb", "MariaDB"), ("mysql", "MySQL"),
+                   ("mongo", "MongoDB"), ("redis", "Redis"), ("valkey", "Redis"), ("rabbitmq", "RabbitMQ"),
+                   ("memcached", "Memcached"), ("elasticsearch", "Elasticsearch"), ("opensearch", "OpenSearch"),
+                   ("mssql", "SQL Server"), ("oracle", "Oracle"))
+
+
+def check(project: Project) -> Iterator[Finding]:
+    """The datastores a compose file starts beside the app: a notice each (the code that
+    connects to them is reported on its own lines)."""
+    for service in compose.services(project):
+        image = (service.image or "").rsplit("/", 1)[-1].split(":", 1)[0].split("@", 1)[0].lower()
+        kind = next((name for word, name in _SERVICE_IMAGES if word in image), None)
+        if kind is None:
+            continue
+        yield RULE.finding(
+            f"{service.path} runs {kind} (service {service.name!r}) beside the app: Niblit runs the app's "
+            "container alone, so the app must not need it",
+            Location(service.path, service.line), severity=Severity.NOTICE,
+            hint=f"keep the app's data in SQLite ({spec.DATABASE_PATH_READ}); compose is not used on Niblit",
+        )
 
 
 def check_module(project: Project) -> Iterator[Finding]:
