@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from deploy_check.parsing import python
 from deploy_check.parsing.imports import is_deployed_code
 from deploy_check.project import Project
 
@@ -22,11 +23,11 @@ Place = tuple[str, int, int, int, int]  # (class, line, column, end line, end co
 def loaded_classes(project: Project, path: str) -> tuple[str, ...]:
     """Names of the classes the module loads with `from_object("dotted.path.Class")`."""
     def compute() -> tuple[str, ...]:
-        tree = project.python(path).tree
-        if tree is None or not is_deployed_code(path):
+        parsed = project.python(path)
+        if parsed.tree is None or not is_deployed_code(path):
             return ()
         names = []
-        for node in ast.walk(tree):
+        for node in python.nodes_of(project, parsed, ast.Call):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "from_object"):
                 continue
@@ -43,11 +44,11 @@ def loaded_classes(project: Project, path: str) -> tuple[str, ...]:
 def debug_in_skipped_classes(project: Project, path: str) -> tuple[Place, ...]:
     """Where `DEBUG = True` is set in a development, testing or local config class."""
     def compute() -> tuple[Place, ...]:
-        tree = project.python(path).tree
-        if tree is None or not is_deployed_code(path):
+        parsed = project.python(path)
+        if parsed.tree is None or not is_deployed_code(path):
             return ()
         places: list[Place] = []
-        for node in ast.walk(tree):
+        for node in python.nodes_of(project, parsed, ast.ClassDef):
             if not isinstance(node, ast.ClassDef) or not NOT_PRODUCTION.search(node.name):
                 continue
             for statement in node.body:
