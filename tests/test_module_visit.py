@@ -115,3 +115,16 @@ def test_workers_only_for_a_large_repository_with_no_other_thread(tmp_path, monk
     assert module_visit._worker_count(project, paths) == 2
     monkeypatch.setattr(threading, "active_count", lambda: 2)
     assert module_visit._worker_count(project, paths) == 1  # a pending build's thread: no fork
+
+
+def test_no_rule_walks_every_module_again(tmp_path, monkeypatch):
+    """The walk made at parse time (ParsedPython.nodes, python.nodes_of) serves every rule:
+    another ast.walk of each module costs as much as parsing it again."""
+    import ast
+
+    walked: list[int] = []
+    real = ast.walk
+    monkeypatch.setattr(ast, "walk", lambda node: walked.append(1) or real(node))
+    repo = _repo(tmp_path, 40)
+    engine.check(str(repo), Options(skip_build=True, skip_smoke=True))
+    assert len(walked) < 10, f"{len(walked)} ast.walk calls for 40 modules: use python.nodes_of"
