@@ -94,3 +94,26 @@ def test_the_template_runs_on_the_fixed_tree_and_findings_keep_the_users_lines(d
     assert runtime == [("smoke-http", "app.py", 14)]
     assert (app / "app.py").read_bytes() == before and not (app / "Dockerfile").exists()
     assert leftovers(docker_client) == []
+
+
+def test_sigterm_during_a_template_build_removes_its_copy_and_everything_else(docker_client, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen([sys.executable, "-m", "deploy_check", str(APPS / "fixable-no-dockerfile")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=dict(os.environ, TMPDIR=str(scratch)))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(scratch.glob("deploy-check-template-*/tree/app.py")):
+        time.sleep(0.02)
+    time.sleep(0.3)  # the build under way
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    assert list(scratch.glob("deploy-check-template-*")) == []
