@@ -90,6 +90,9 @@ def test_app_missing_hints_at_the_entry_point(tmp_path):
           "test_app.py": "from microblog import app\n"}, "`from microblog import app`"),
         ({"serve.py": "try:\n    from prod import app\nexcept ImportError:\n    app = None\n"}, "`from serve import app`"),
         ({"notes.txt": "nothing"}, "`app = Flask(__name__)`"),
+        # a hyphen: no import statement can name the module
+        ({"rest-server.py": "from flask import Flask\napp = Flask(__name__)\n"},
+         '`app = importlib.import_module("rest-server").app` (or move rest-server.py'),
         # a package app/ is what `import app` finds: it has to move out of the way
         ({"app/__init__.py": "def create_app():\n    pass\n", "wsgi.py": "from app import create_app\napp = create_app()\n"},
          "rename the package app/ (and its imports), which would shadow an app.py, then add app.py at the root "

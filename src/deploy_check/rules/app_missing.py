@@ -24,6 +24,8 @@ factory `from flaskr import create_app` and `app = create_app()`, passing
 `"production"` entry. Where the factory needs arguments the code does not
 show, the fix is unsafe (`--unsafe-fixes`): check them. With a package `app/`
 in the way there is no automatic fix (see app-shadowed for what to rename).
+A module whose name no import statement can spell (`rest-server.py`) is
+imported with `importlib.import_module("rest-server").app`.
 
 ## Example
 Bad: the app lives in `main.py`.
@@ -66,11 +68,11 @@ def check(project: Project) -> Iterator[Finding]:
     if project.has("app/__init__.py"):
         # `import app` finds the package: an app.py beside it would never be imported.
         message = f"no app.py at the root: `gunicorn {spec.APP_TARGET}` imports the package app/ instead"
-        target = f"`from {module} import app`" if module and not module.startswith("app.") else "the Flask app"
+        target = f"`{_binding(module)}`" if module and not module.startswith("app.") else "the Flask app"
         hint = (f"rename the package app/ (and its imports), which would shadow an app.py, "
                 f"then add app.py at the root with {target}")
     elif entry:
-        hint = f"add app.py at the root with `from {module} import app` (or move {entry} there)"
+        hint = f"add app.py at the root with `{_binding(str(module))}` (or move {entry} there)"
     elif (found := _factory(project) or _deeper_factory(project)) is not None:
         # A factory-only project: an empty `Flask(__name__)` would serve nothing of it.
         where, function = found
@@ -91,12 +93,10 @@ _PRODUCTION_KEYS = (spec.FLASK_ENV, "prod")
 def _shim(project: Project, entry: str | None, module: str | None) -> Fix | None:
     """The app.py that binds `app` from where it lives, as a new file."""
     if entry and module and not module.startswith("app."):
-        return Fix("/" not in entry, (new_file("app.py", f"from {module} import app  # noqa: F401\n"),),
-                   f"write app.py: from {module} import app")
+        return Fix("/" not in entry, (new_file("app.py", _import_app(module)),), f"write app.py: {_binding(module)}")
     package = _package_binding_app(project)
     if package is not None:
-        return Fix(True, (new_file("app.py", f"from {package} import app  # noqa: F401\n"),),
-                   f"write app.py: from {package} import app")
+        return Fix(True, (new_file("app.py", _import_app(package)),), f"write app.py: {_binding(package)}")
     found = _factory(project)
     if found is None:
         return None
@@ -104,6 +104,8 @@ def _shim(project: Project, entry: str | None, module: str | None) -> Fix | None
     arguments, safe = _production_arguments(project, where, function)
     name = function.name
     content = f"from {where} import {name}\n\napp = {name}({arguments})\n"
+    if not _importable(where):
+        content = f'import importlib\n\napp = importlib.import_module("{where}").{name}({arguments})\n'
     return Fix(safe, (new_file("app.py", content),), f"write app.py: app = {name}({arguments}) from {where}")
 
 
@@ -120,6 +122,25 @@ def _package_binding_app(project: Project) -> str | None:
         if tree is not None and python.binds_at_module_level(tree, "app"):
             return path.removesuffix("/__init__.py")
     return None
+
+
+def _importable(module: str) -> bool:
+    """Whether `from MODULE import app` parses (rest-server.py: no, a hyphen is not a name)."""
+    return all(part.isidentifier() for part in module.split("."))
+
+
+def _binding(module: str) -> str:
+    """How app.py binds the app: an import statement, or importlib for a module named like
+    `rest-server`, which no import statement can name."""
+    if _importable(module):
+        return f"from {module} import app"
+    return f'app = importlib.import_module("{module}").app'
+
+
+def _import_app(module: str) -> str:
+    if _importable(module):
+        return f"{_binding(module)}  # noqa: F401\n"
+    return f"import importlib\n\n{_binding(module)}\n"
 
 
 def _factory(project: Project) -> tuple[str, ast.FunctionDef] | None:
