@@ -109,7 +109,10 @@ def test_other_secrets_come_from_the_environment_only_as_unsafe_fixes(tmp_path):
 
 @pytest.mark.parametrize("files, content, safe", [
     ({"wsgi.py": FLASK}, "from wsgi import app  # noqa: F401\n", True),
-    ({"src/app.py": FLASK}, "from src.app import app  # noqa: F401\n", False),
+    ({"src/app.py": FLASK}, "from src.app import app  # noqa: F401\n", True),
+    ({"src/app.py": "import views\n" + FLASK, "src/views.py": ""}, "from src.app import app  # noqa: F401\n", False),
+    ({"src/app.py": "from . import views\nimport socket\n" + FLASK, "src/views.py": ""},
+     "from src.app import app  # noqa: F401\n", True),
     ({"sayhello/__init__.py": FLASK}, "from sayhello import app  # noqa: F401\n", True),
     ({"rest-server.py": FLASK}, 'import importlib\n\napp = importlib.import_module("rest-server").app\n', True),
     ({"my-shop.py": "from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n"},

@@ -17,8 +17,9 @@ package named `app/` is in the way: `import app` finds the package, never an
 first.
 
 `--fix` writes that app.py (a new file; nothing else changes): `from wsgi import
-app` when a root-level module or package binds `app` (safe; unsafe for a module
-in a subfolder, whose own imports may expect that folder on the path), or for a
+app` when a root-level module or package binds `app` (safe; for a module in a
+subfolder, `from src.app import app`, safe unless it imports a module of its own
+folder by an absolute name, which resolves only with that folder on the path), or for a
 factory `from flaskr import create_app` and `app = create_app()`, passing
 `"production"` when the factory takes a configuration name and the code has a
 `"production"` entry. Where the factory needs arguments the code does not
@@ -93,7 +94,8 @@ _PRODUCTION_KEYS = (spec.FLASK_ENV, "prod")
 def _shim(project: Project, entry: str | None, module: str | None) -> Fix | None:
     """The app.py that binds `app` from where it lives, as a new file."""
     if entry and module and not module.startswith("app."):
-        return Fix("/" not in entry, (new_file("app.py", _import_app(module)),), f"write app.py: {_binding(module)}")
+        return Fix(_imports_no_sibling(project, entry), (new_file("app.py", _import_app(module)),),
+                   f"write app.py: {_binding(module)}")
     package = _package_binding_app(project)
     if package is not None:
         return Fix(True, (new_file("app.py", _import_app(package)),), f"write app.py: {_binding(package)}")
@@ -107,6 +109,26 @@ def _shim(project: Project, entry: str | None, module: str | None) -> Fix | None
     if not _importable(where):
         content = f'import importlib\n\napp = importlib.import_module("{where}").{name}({arguments})\n'
     return Fix(safe, (new_file("app.py", content),), f"write app.py: app = {name}({arguments}) from {where}")
+
+
+def _imports_no_sibling(project: Project, entry: str) -> bool:
+    """Whether the entry point still imports when app.py at the root imports it: always at the
+    root; in a subfolder (src/app.py) only when no absolute import names a module of that folder
+    (`import views` beside it resolves only with the folder on sys.path, which gunicorn's is not)."""
+    folder, _, _ = entry.rpartition("/")
+    if not folder:
+        return True
+    tree = project.python(entry).tree
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                 [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+        for name in names:
+            top = name.split(".")[0]
+            if project.has(f"{folder}/{top}.py") or project.has(f"{folder}/{top}/__init__.py"):
+                return False
+    return True
 
 
 def _top_packages(project: Project) -> list[str]:
