@@ -40,6 +40,8 @@ def run(tmp_path, files, modules=REQUIREMENT_RULES):
         "# comment\n\n--index-url https://pypi.org/simple\nflask \\\n  ==3.0.3\ngunicorn --hash=sha256:abcd\n",
         "-e git+https://github.com/pallets/flask.git#egg=flask\ngunicorn @ https://example.com/gunicorn-22.0.0-py3-none-any.whl\n",
         "flask\ngunicorn\n./wheels/mine-1.0-py3-none-any.whl\n",
+        # gunicorn from 21 on needs no pkg_resources; an old one does, and setuptools brings it
+        "flask\ngunicorn>=19\n", "flask\ngunicorn~=21.2\n", "flask\ngunicorn==20.0.4\nsetuptools\n",
     ],
 )
 def test_valid_requirements_are_clean(tmp_path, text):
@@ -53,6 +55,9 @@ def test_valid_requirements_are_clean(tmp_path, text):
         ({"requirements.txt": "gunicorn\n"}, [("requirements-flask", "requirements.txt", None)]),
         ({"requirements.txt": "flask\n"}, [("requirements-gunicorn", "requirements.txt", None)]),
         ({"requirements.txt": "flask\ngunicorn; sys_platform == 'win32'\n"}, [("requirements-gunicorn", "requirements.txt", 2)]),
+        # seen on a real repository: gunicorn 20 imports pkg_resources, which python:3.12-slim lacks
+        ({"requirements.txt": "flask\ngunicorn==20.0.4\n"}, [("requirements-gunicorn", "requirements.txt", 2)]),
+        ({"requirements.txt": "flask\ngunicorn<21\n"}, [("requirements-gunicorn", "requirements.txt", 2)]),
         ({"requirements.txt": "flask\ngunicorn\nfla sk\n"}, [("requirements-syntax", "requirements.txt", 3)]),
         ({"requirements.txt": "flask ==\ngunicorn\n"}, [("requirements-syntax", "requirements.txt", 1)]),
         ({"requirements.txt": "flask\ngunicorn\n--frobnicate\n"}, [("requirements-syntax", "requirements.txt", 3)]),
