@@ -62,6 +62,9 @@ def _summary(data: dict) -> dict:
         "build": f"{build.get('status', '?')}({(build.get('dockerfile') or '-')[:4]})",
         "smoke": smoke.get("status", "?"),
         "runtime": runtime,
+        # What the first runtime error saw (the smoke test's log line, the build's failing step).
+        "why": next((" ".join(f["message"].split())[:160] for f in findings
+                     if f["rule"] in RUNTIME_RULES and f["severity"] == "error"), ""),
         "stderr": data.get("stderr", []),
     }
 
@@ -100,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{after['smoke']:7} exit {before['exit']}->{after['exit']}", flush=True)
                 print(f"{'':48} left: {', '.join(after['rules']) or '-'}; runtime: "
                       f"{', '.join(after['runtime']) or '-'} {' '.join(after['stderr'])}", flush=True)
+                if after["why"]:
+                    print(f"{'':48} why: {after['why']}", flush=True)
     total_before = sum(b["lint_errors"] for _, b, _ in rows)
     total_after = sum(a["lint_errors"] for _, _, a in rows)
     booted_before = sum(b["smoke"] == "ok" for _, b, _ in rows)
