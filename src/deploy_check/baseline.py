@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from typing import Any
 
-from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.rest import Rest
 from deploy_check.rest import RestError
@@ -81,7 +80,7 @@ def finding_key(finding: Finding, source_line: SourceLine | None) -> str:
 
 def figures_of(report: Report) -> dict[str, float | None]:
     build, smoke, package = report.build, report.smoke, report.package
-    limit = smoke.memory_limit_bytes or spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes
+    limit = smoke.memory_limit_bytes or report.tier_limits.memory_bytes
     return {
         "build_seconds": build.seconds if build.status == "ok" else None,
         "image_size_bytes": build.image_size_bytes if build.status == "ok" else None,

@@ -61,10 +61,6 @@ class Options:
     def memory_limit(self) -> int:
         return spec.tier(self.tier).memory_bytes
 
-    @property
-    def storage_limit(self) -> int:
-        return spec.tier(self.tier).storage_bytes
-
     def fails(self, severity: Severity) -> bool:
         return fails(severity, self.fail_on)
 

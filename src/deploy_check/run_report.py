@@ -61,6 +61,11 @@ class Report:
         return None
 
     @property
+    def tier_limits(self) -> spec.Tier:
+        """The limits of the report's tier (the free tier's for a name no tier has)."""
+        return spec.TIERS.get(self.tier, spec.tier(spec.DEFAULT_TIER))
+
+    @property
     def counts(self) -> dict[str, int]:
         counts = {severity.value: 0 for severity in Severity}
         for finding in self.findings:

@@ -103,7 +103,7 @@ def _figures(report: Report) -> list[str]:
     if smoke.status == "error":
         rows.append(f"| Smoke test | could not finish: {cell(smoke.reason)} |")
     elif smoke.ran:
-        facts = smoke.describe(spec.TIERS.get(report.tier, spec.tier(spec.DEFAULT_TIER)).memory_bytes)
+        facts = smoke.describe(report.tier_limits.memory_bytes)
         rows.append(f"| Smoke test | {smoke.status} |")
         rows.append(f"| Cold start | {facts['cold start']} |" if "cold start" in facts else "| Cold start | — |")
         rows.append(f"| Peak memory | {facts['peak memory']} of {facts['memory limit']} ({facts['memory share']}) |"
