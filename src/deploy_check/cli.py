@@ -184,8 +184,8 @@ def print_diff(path: str, options: Options) -> int:
     when there would be changes, 0 when none."""
     from deploy_check.report.text import printable
 
-    fixes = engine.fix_plan(path, options)
-    sys.stdout.write(fixes.diff())
+    fixes, diff = engine.fix_plan_and_diff(path, options)
+    sys.stdout.write(diff)
     sys.stdout.flush()
     for message in fixes.messages():
         print(f"deploy-check: fix: {printable(message)}", file=sys.stderr)

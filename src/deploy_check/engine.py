@@ -122,21 +122,32 @@ def plan_fixes(project: Project, options: Options) -> PassesPlan:
 
 
 def fix_plan(path: str, options: Options | None = None) -> PassesPlan:
-    """What --fix would change in the repository at `path`, changing nothing (--diff)."""
+    """What --fix would change in the repository at `path`, changing nothing."""
+    return fix_plan_and_diff(path, options)[0]
+
+
+def fix_plan_and_diff(path: str, options: Options | None = None) -> tuple[PassesPlan, str]:
+    """--diff: the plan, and its unified diff with every secret found masked."""
     options = options or Options()
     project = open_project(path)
-    return plan_fixes(project, options.with_config(load_config(project)))
+    fixes = plan_fixes(project, options.with_config(load_config(project)))
+    return fixes, mask_secrets(project, fixes.diff())
 
 
 def fixes_diff(project: Project, options: Options) -> str:
     """What --fix would change, as one unified diff, every secret found masked (for the job
     summary: removed lines of a drifted Dockerfile may hold an `ENV API_KEY=...`)."""
+    return mask_secrets(project, plan_fixes(project, options).diff())
+
+
+def mask_secrets(project: Project, text: str) -> str:
+    """`text` with every secret the scan found in the repository replaced by ****: a diff's
+    removed lines hold the very literals the secret fixes replace."""
     from deploy_check.parsing.secrets import secret_values
 
-    diff = plan_fixes(project, options).diff()
     for secret in sorted(secret_values(project), key=len, reverse=True):
-        diff = diff.replace(secret, "****")
-    return diff
+        text = text.replace(secret, "****")
+    return text
 
 
 def apply_fixes(project: Project, options: Options) -> tuple[Project, dict[str, object]]:

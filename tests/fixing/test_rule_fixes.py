@@ -207,3 +207,18 @@ def test_a_binary_gitignore_is_refused_with_a_line(tmp_path, capsys):
     main([str(tmp_path), "--skip-build", "--fix"])
     assert ".gitignore: is a binary file; not changed" in capsys.readouterr().out
     assert (tmp_path / ".gitignore").read_bytes() == b"\x00\x01binary"
+
+
+def test_diff_never_prints_the_secret_a_fix_replaces(tmp_path):
+    import subprocess
+    import sys
+
+    secret = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\napp = Flask(__name__)\n"
+        f'app.config["SECRET_KEY"] = "{secret}"\nSTRIPE_KEY = "{secret}"\n')
+    done = subprocess.run([sys.executable, "-m", "deploy_check", str(tmp_path), "--diff", "--unsafe-fixes"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "-app.config" in done.stdout or "-STRIPE_KEY" in done.stdout
+    assert secret not in done.stdout + done.stderr
