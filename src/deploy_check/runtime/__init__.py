@@ -165,7 +165,7 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     booted = None if run.first_answer is None else run.first_answer - run.started
-    after_boot = memory.processes(client, container.id) if booted is not None and not run.exited else None
+    after_boot = memory.settled(client, container.id) if booted is not None and not run.exited else None
     inspected = inspection.result(options.timeout, booted)
     listening = None
     if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?

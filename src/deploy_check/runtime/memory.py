@@ -3,6 +3,7 @@ boot (what importing the app costs each worker) and after the probes (what reque
 and which of app.py's imports weigh most (measured by the inspection, in the same image)."""
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,6 +31,31 @@ def processes(client: Any, container_id: str) -> dict[int, tuple[int, int]] | No
         except (KeyError, TypeError, ValueError):
             continue
     return found or None
+
+
+SETTLE_SECONDS = 3.0
+SETTLE_STEP = 0.25
+SETTLED_BYTES = 1024 * 1024
+
+
+def settled(client: Any, container_id: str) -> dict[int, tuple[int, int]] | None:
+    """The processes once their memory stops growing (bounded): the first answer comes from
+    the first worker up, while the second may still be importing the app."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    last = processes(client, container_id)
+    while last is not None and time.monotonic() < deadline:
+        time.sleep(SETTLE_STEP)
+        now = processes(client, container_id)
+        if now is None:
+            return last
+        if set(now) == set(last) and abs(_total(now) - _total(last)) < SETTLED_BYTES:
+            return now
+        last = now
+    return last
+
+
+def _total(listing: dict[int, tuple[int, int]]) -> int:
+    return sum(rss for _, rss in listing.values())
 
 
 def breakdown(after_boot: dict[int, tuple[int, int]] | None, after_requests: dict[int, tuple[int, int]] | None,
