@@ -49,14 +49,13 @@ def test_parallel_visit_finds_what_the_serial_one_does(tmp_path, monkeypatch):
     # they may in a long test session (a fake server's), and is tested on its own below.
     monkeypatch.setattr(module_visit, "_worker_count", lambda *a: 2)
     started: list[int] = []
-    real_pool = module_visit.multiprocessing.get_context("fork").Pool
+    real_pool = module_visit.concurrent.futures.ProcessPoolExecutor
 
-    class CountingContext:
-        def Pool(self, workers, **kwargs):  # noqa: N802 - multiprocessing's name
-            started.append(workers)
-            return real_pool(workers, **kwargs)
+    def counting_pool(workers, **kwargs):
+        started.append(workers)
+        return real_pool(workers, **kwargs)
 
-    monkeypatch.setattr(module_visit.multiprocessing, "get_context", lambda method: CountingContext())
+    monkeypatch.setattr(module_visit.concurrent.futures, "ProcessPoolExecutor", counting_pool)
     parallel = _report(repo)
     assert started == [2], "the parallel path did not run"
     assert parallel == serial
@@ -128,3 +127,25 @@ def test_no_rule_walks_every_module_again(tmp_path, monkeypatch):
     repo = _repo(tmp_path, 40)
     engine.check(str(repo), Options(skip_build=True, skip_smoke=True))
     assert len(walked) < 10, f"{len(walked)} ast.walk calls for 40 modules: use python.nodes_of"
+
+
+def test_a_worker_that_dies_costs_time_not_findings(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from deploy_check.rules import app_port
+
+    repo = _repo(tmp_path, 30)
+    serial = _report(repo)
+    monkeypatch.setattr(module_visit, "CHUNK_BYTES", 2000)
+    monkeypatch.setattr(module_visit, "_worker_count", lambda *a: 2)
+    real = app_port.check_module
+    parent = os.getpid()
+
+    def dying(project):
+        if os.getpid() != parent and project.python_files_in_scope()[0].endswith("/m3.py"):
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+        return real(project)
+
+    monkeypatch.setattr(app_port, "check_module", dying)  # the workers are forked: they see it
+    assert _report(repo) == serial

@@ -7,6 +7,8 @@ findings are the same as the serial visit's (the engine sorts them), and so are 
 """
 from __future__ import annotations
 
+import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 import os
 import signal
@@ -60,20 +62,35 @@ def visit_modules(project: Project, rules: Sequence[ModuleType],
     _project, _rules = project, rules
     from deploy_check.parsing import secret_detectors  # noqa: F401 - its plugins made before the fork
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_quiet_worker) as pool:
-            pending = pool.map_async(_visit_in_worker, _chunks(project, paths), chunksize=1)
-            if alongside is not None:
-                alongside()
-            results = pending.get()
+        results = _visit_in_workers(project, paths, workers, alongside)
     finally:
         _project, _rules = None, ()
+    if results is None:  # a worker died (killed, out of memory): the same visit, here
+        return _visit(project, rules, paths)[0]
     findings: list[Finding] = []
     for found, facts in results:
         findings.extend(found)
         for key, value in facts.items():
             project.remember(key, value)
     return findings
+
+
+def _visit_in_workers(project: Project, paths: Sequence[str], workers: int,
+                      alongside: Callable[[], None] | None) -> list[tuple[list[Finding], dict]] | None:
+    """The chunks' results in order, or None when the pool broke (a worker that dies takes
+    its chunk with it: ProcessPoolExecutor says so, where multiprocessing.Pool would wait
+    for it forever)."""
+    context = multiprocessing.get_context("fork")
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+    try:
+        pending = [pool.submit(_visit_in_worker, chunk) for chunk in _chunks(project, paths)]
+        if alongside is not None:
+            alongside()
+        return [future.result() for future in pending]
+    except concurrent.futures.process.BrokenProcessPool:
+        return None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _visit(project: Project, rules: Sequence[ModuleType], paths: Sequence[str]) -> tuple[list[Finding], dict]:
@@ -94,8 +111,8 @@ def _visit(project: Project, rules: Sequence[ModuleType], paths: Sequence[str]) 
 
 
 def _quiet_worker() -> None:
-    """Workers leave signals to the parent: it stops the pool (SIGTERM, as Pool.terminate
-    sends, ends a worker at once and silently; Ctrl-C reaches the parent's handler only)."""
+    """Workers leave signals to the parent: SIGTERM ends a worker at once and silently (the
+    parent's own handler unwinds it and shuts the pool down); Ctrl-C reaches the parent only."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
