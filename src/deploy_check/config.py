@@ -6,6 +6,7 @@ import tomllib
 
 from deploy_check import spec
 from deploy_check.errors import UsageError
+from deploy_check.errors import one_of
 from deploy_check.project import Project
 
 CONFIG_FILES = (".deploy-check.toml", "pyproject.toml")
@@ -88,9 +89,7 @@ def _strings(source: str, key: str, value: object) -> list[str]:
 def _choice(source: str, key: str, value: object, allowed: tuple[str, ...]) -> str | None:
     if value is None:
         return None
-    if value not in allowed:
-        raise UsageError(f"{source}: {key} must be one of {', '.join(allowed)}")
-    return str(value)
+    return one_of(f"{source}: {key}", str(value) if isinstance(value, str) else repr(value), allowed)
 
 
 def _paths(source: str, value: object) -> tuple[str, ...] | None:

@@ -23,3 +23,11 @@ class Interrupted(BaseException):
 def raise_interrupted(signum: int, frame: FrameType | None) -> None:
     """The SIGTERM handler of the CLI and the action: unwind (running every cleanup) as Interrupted."""
     raise Interrupted(signum)
+
+
+def one_of(label: str, value: str, allowed: tuple[str, ...]) -> str:
+    """`value` if it is one of `allowed`, else the one-line usage error that says which are."""
+    if value not in allowed:
+        expected = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+        raise UsageError(f"{label}: expected {expected}, got {value!r}")
+    return value

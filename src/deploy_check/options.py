@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from collections.abc import Mapping
 
+from deploy_check import errors
 from deploy_check import spec
 from deploy_check.config import Config
 from deploy_check.finding import Severity
@@ -97,9 +98,7 @@ def from_settings(
 
     values: dict[str, object] = {}
     if tier:
-        if tier not in spec.TIERS:
-            raise UsageError(f"{label('tier')}: expected free, pro or team, got {tier!r}")
-        values["tier"] = tier
+        values["tier"] = errors.one_of(label("tier"), tier, spec.TIER_NAMES)
     if smoke_paths is not None:
         bad = [p for p in smoke_paths if not p.startswith("/")]
         if bad or not smoke_paths:
@@ -114,14 +113,9 @@ def from_settings(
             raise UsageError(f"{label('timeout')}: expected a positive number of seconds, got {timeout!r}")
         values["timeout"] = seconds
     if fail_on:
-        if fail_on not in FAIL_ON:
-            raise UsageError(f"{label('fail-on')}: expected error, warning or never, got {fail_on!r}")
-        values["fail_on"] = fail_on
+        values["fail_on"] = errors.one_of(label("fail-on"), fail_on, FAIL_ON)
     if build_dockerfile:
-        if build_dockerfile not in BUILD_DOCKERFILE:
-            raise UsageError(f"{label('build-dockerfile')}: expected auto, repository or template, "
-                             f"got {build_dockerfile!r}")
-        values["build_dockerfile"] = build_dockerfile
+        values["build_dockerfile"] = errors.one_of(label("build-dockerfile"), build_dockerfile, BUILD_DOCKERFILE)
     unknown = sorted(i for i in ignore or [] if rules.get(i) is None)
     if unknown:
         raise UsageError(f"{label('ignore')}: unknown rule id {unknown[0]!r} (see deploy-check --list-rules)")
