@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                        "fixing.codemod")),
     ("rules", ("rules", "rules.*")),
     ("run settings and results", ("options", "run_report", "stages")),
-    ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "zip_stage", "artifact", "fixing", "fixing.*",
+    ("runtime, zip and fixes", ("runtime", "runtime.*", "zipper", "zip_stage", "artifact", "backoff", "fixing", "fixing.*",
                                 "rest", "changed_lines", "baseline")),
     ("engine", ("engine", "module_visit", "apps")),
     ("report", ("report", "report.*")),

@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import json
 import os
-import random
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +20,8 @@ import urllib.request
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
+
+from deploy_check import backoff
 
 SERVICE = "twirp/github.actions.results.api.v1.ArtifactService"
 BLOCK_SIZE = 8 * 1024 * 1024
@@ -203,12 +204,7 @@ class Client:
 
 
 def _delay(attempt: int, retry_after: str | None) -> float:
-    if retry_after:
-        try:
-            return min(60.0, max(0.0, float(retry_after)))
-        except ValueError:
-            pass
-    return min(30.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+    return backoff.delay(attempt, retry_after, longest_asked=60.0, longest_backoff=30.0)
 
 
 def _sha256(path: str) -> str:

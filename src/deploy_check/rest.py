@@ -12,7 +12,6 @@ another host is refused, never followed with the token.
 from __future__ import annotations
 
 import json
-import random
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +20,8 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from typing import Any
+
+from deploy_check import backoff
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -175,9 +176,4 @@ def _next_link(header: str) -> str | None:
 
 
 def _delay(attempt: int, retry_after: str | None) -> float:
-    if retry_after:
-        try:
-            return min(30.0, max(0.0, float(retry_after)))
-        except ValueError:
-            pass
-    return min(10.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+    return backoff.delay(attempt, retry_after, longest_asked=30.0, longest_backoff=10.0)
