@@ -55,6 +55,24 @@ def test_whole_file_and_append_keep_the_files_line_ending(tmp_path):
     assert plan.files["D"][1] == b"new\n"
 
 
+@pytest.mark.parametrize("data, content, expected", [
+    (b"a\r\nb\r\n", "x\ny\n", b"a\r\nx\r\ny\r\nb\r\n"),
+    (b"a\rb\r", "x\r\ny\n", b"a\rx\ry\rb\r"),
+    (b"a\nb\n", "x\r\ny\n", b"a\nx\ny\nb\n"),
+])
+def test_lines_an_edit_adds_end_as_the_files_own(tmp_path, data, content, expected):
+    put(tmp_path, "f.txt", data)
+    plan = fixing.plan(str(tmp_path), [finding(Edit("f.txt", 2, 1, 2, 1, content))])
+    assert plan.files["f.txt"][1] == expected
+
+
+def test_whole_file_keeps_the_line_ending_and_a_missing_final_newline():
+    assert whole_file("D", "old\r\nlast", "new\nlines\n").content == "new\r\nlines"
+    assert whole_file("D", "old\r\n", "new\nlines\n").content == "new\r\nlines\r\n"
+    assert whole_file("D", "", "new\n").content == "new\n"
+    assert whole_file("D", None, "new\n").content == "new\n"
+
+
 def test_replace_lines_keeps_the_last_lines_ending(tmp_path):
     text = "a\r\n-r other.txt\r\nz"
     put(tmp_path, "r.txt", text.encode())

@@ -40,17 +40,26 @@ def fixed_twice(root, *extra: str) -> dict[str, bytes]:
     return after
 
 
-@pytest.mark.parametrize("dockerfile", [None, "FROM python:3.9\r\nRUN apt-get install -y libgl1\r\nCMD python app.py\r\n",
-                                        "\ufeffFROM python:3.12-slim\nENV A\n"])
-def test_dockerfile_becomes_the_template(tmp_path, dockerfile):
+TEMPLATE = spec.DOCKERFILE.encode()
+
+
+@pytest.mark.parametrize("dockerfile, expected", [
+    (None, TEMPLATE),
+    # The file's own line endings, BOM and missing final newline are kept.
+    ("FROM python:3.9\r\nRUN apt-get install -y libgl1\r\nCMD python app.py\r\n", TEMPLATE.replace(b"\n", b"\r\n")),
+    ("FROM python:3.9\r\nCMD python app.py", TEMPLATE.replace(b"\n", b"\r\n")[:-2]),
+    ("FROM python:3.9\nCMD python app.py", TEMPLATE[:-1]),
+    ("\ufeffFROM python:3.12-slim\nENV A\n", b"\xef\xbb\xbf" + TEMPLATE),
+    ("\ufeffFROM python:3.12-slim\r\nENV A\r\n", b"\xef\xbb\xbf" + TEMPLATE.replace(b"\n", b"\r\n")),
+])
+def test_dockerfile_becomes_the_template(tmp_path, dockerfile, expected):
     files = {**GOOD}
     del files["Dockerfile"]
     if dockerfile is not None:
         files["Dockerfile"] = dockerfile.encode()
     make_repo(tmp_path, files)
     after = fixed_twice(tmp_path)
-    bom = b"\xef\xbb\xbf" if dockerfile and dockerfile.startswith("\ufeff") else b""
-    assert after["Dockerfile"] == bom + spec.DOCKERFILE.encode()
+    assert after["Dockerfile"] == expected
     assert not {r for r in rules_left(tmp_path) if r.startswith("dockerfile-")}
 
 

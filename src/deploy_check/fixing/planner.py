@@ -21,6 +21,7 @@ from deploy_check.fixing.reparse import parse_error
 from deploy_check.fixing.text import Text
 from deploy_check.fixing.text import TextError
 from deploy_check.fixing.text import apply
+from deploy_check.fixing.text import in_endings
 from deploy_check.fixing.text import span
 from deploy_check.fixing.text import split_lines
 
@@ -133,7 +134,9 @@ class _State:
                 if self.original[edit.path] is None and (edit.line, edit.column, edit.end_line, edit.end_column) != (1, 1, 1, 1):
                     return f"{edit.path}: does not exist, and the fix edits it"
                 start, end = span(text, edit)
-                wanted.setdefault(edit.path, []).append((start, end, edit.content))
+                # Whatever a rule wrote, the lines it adds end as the file's own do.
+                content = in_endings(edit.content, text.newline()) if self.original[edit.path] else edit.content
+                wanted.setdefault(edit.path, []).append((start, end, content))
         except Refused as error:
             return str(error)
         except TextError as error:
@@ -173,9 +176,12 @@ def _display(data: bytes) -> str:
 
 
 def unified_diff(path: str, old: bytes | None, new: bytes) -> str:
-    """One file's unified diff as git prints it (`\\ No newline at end of file` included)."""
-    before = split_lines(_display(old), keepends=True) if old is not None else []
-    after = split_lines(_display(new), keepends=True)
+    """One file's unified diff as git prints it (`\\ No newline at end of file` included).
+
+    Lines are split at `\\n` only, as git and patch split them: a `\\r` stays part of its line
+    (so a CRLF file's lines show their `\\r`, and a file of `\\r` endings alone is one line)."""
+    before = _patch_lines(_display(old)) if old is not None else []
+    after = _patch_lines(_display(new))
     lines = list(difflib.unified_diff(
         before, after, fromfile=f"a/{path}" if old is not None else "/dev/null", tofile=f"b/{path}", n=3
     ))
@@ -183,11 +189,15 @@ def unified_diff(path: str, old: bytes | None, new: bytes) -> str:
         return f"--- /dev/null\n+++ b/{path}\n"
     out: list[str] = []
     for line in lines:
-        if line.endswith(("\n", "\r")):
-            out.append(line if line.endswith("\n") else line + "\n")
-        else:
-            out.append(line + "\n\\ No newline at end of file\n")
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _patch_lines(text: str) -> list[str]:
+    """`text`'s lines as a patch counts them, each with its `\\n` (the last may have none)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    return out + [lines[-1]] if lines[-1] else out
 
 
 def line_map(before: list[str], after: list[str]) -> dict[int, int]:

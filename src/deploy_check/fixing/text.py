@@ -74,6 +74,11 @@ class Text:
         return match.group(0) if match else "\n"
 
 
+def in_endings(content: str, newline: str) -> str:
+    """`content` with each of its line endings written as `newline` (a file's own ending)."""
+    return content if newline == "\n" and "\r" not in content else _LINE_END.sub(newline, content)
+
+
 def split_lines(text: str, keepends: bool = False) -> list[str]:
     """`text`'s lines as fixes count them (`\\n`, `\\r\\n`, `\\r`; not str.splitlines'
     form feeds and Unicode separators)."""
@@ -129,11 +134,20 @@ def end_position(text: str) -> tuple[int, int]:
 
 def whole_file(path: str, text: str | None, content: str) -> Edit:
     """An edit that replaces all of `path` (its decoded text `text`, BOM aside), or creates it
-    when `text` is None."""
+    when `text` is None. The new content keeps the file's own line ending and, when its last
+    line had none, its missing final newline."""
     if text is None:
         return new_file(path, content)
+    content = in_endings(content, Text(text).newline())
+    if text and not _ends_line(text):  # the file's last line had no ending: nor has the new one
+        content = content[:len(content) - len(_trailing_end(content))]
     end_line, end_column = end_position(text)
     return Edit(path, 1, 1, end_line, end_column, content)
+
+
+def _trailing_end(content: str) -> str:
+    match = re.search(r"(\r\n|\r|\n)\Z", content)
+    return match.group(0) if match else ""
 
 
 def append_lines(path: str, text: str | None, lines: list[str]) -> Edit:
