@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 
 
+from deploy_check.parsing import frameworks
 from deploy_check.parsing import python
 from deploy_check.parsing.imports import is_test_code
 from deploy_check.parsing.secret_hit import SecretHit
@@ -179,7 +180,9 @@ def python_secret_hits(project: Project, path: str) -> tuple[SecretHit, ...] | N
         if is_test_code(path) or is_fixture_script(path):
             return ()
         nodes = python.nodes_of(project, parsed, ast.ClassDef, *_BINDING_NODES)
-        return tuple(_python_hits(path, nodes, project.lines(path)))
+        # A Django project's SECRET_KEY is Django's, not Flask's: named so, and no Flask fix offered.
+        owner = frameworks.framework_of(project, path) or "Flask"
+        return tuple(_python_hits(path, nodes, project.lines(path), owner))
 
     return project.memo(("secrets.python", path), compute)
 
@@ -197,7 +200,7 @@ def _is_config(path: str) -> bool:
 _BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Call, ast.Dict, ast.BoolOp)
 
 
-def _python_hits(path: str, nodes: Sequence[ast.AST], lines: list[str]) -> Iterator[SecretHit]:
+def _python_hits(path: str, nodes: Sequence[ast.AST], lines: list[str], owner: str) -> Iterator[SecretHit]:
     # Inside `class TestingConfig:` (or any Test* class) a key is a fixture, too.
     in_test_class = python.inside_test_classes(nodes)
     for node in nodes:
@@ -211,7 +214,7 @@ def _python_hits(path: str, nodes: Sequence[ast.AST], lines: list[str]) -> Itera
                 continue
             if is_template_placeholder(text):
                 continue
-            yield _python_hit(path, lines, name, value, text, fallback)
+            yield _python_hit(path, lines, name, value, text, fallback, owner)
 
 
 # -- dotenv files ---------------------------------------------------------------
@@ -351,10 +354,11 @@ def _is_label(name: str, text: str) -> bool:
     return norm(name) != "secretkey" and norm(name) == norm(text)
 
 
-def _kind(name: str, fallback: bool) -> str:
+def _kind(name: str, fallback: bool, owner: str = "Flask") -> str:
+    """What the secret is, in words; `owner` is the framework whose SECRET_KEY it is."""
     lower = name.lower().replace("-", "_")
     if lower in ("secret_key", "secretkey"):
-        base = "Flask SECRET_KEY"
+        base = f"{owner} SECRET_KEY"
     elif re.search(r"passw(or)?d|pwd$", lower):
         base = "password"
     elif re.search(r"api_?key$", lower):
@@ -371,7 +375,7 @@ def _kind(name: str, fallback: bool) -> str:
 
 
 def _python_hit(
-    path: str, lines: list[str], name: str, node: ast.expr, text: str, fallback: bool
+    path: str, lines: list[str], name: str, node: ast.expr, text: str, fallback: bool, owner: str
 ) -> SecretHit:
     line = node.lineno
     end_line = node.end_lineno or line
@@ -379,7 +383,7 @@ def _python_hit(
     end_column = _char_column(lines, end_line, node.end_col_offset or node.col_offset)
     mask = (_inner_source(lines, line, column, end_line, end_column),)
     return SecretHit(
-        path, line, column, end_line, end_column, _kind(name, fallback), "python",
+        path, line, column, end_line, end_column, _kind(name, fallback, owner), "python",
         env_fallback=fallback, value=text, mask=mask,
     )
 

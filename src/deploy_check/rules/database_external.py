@@ -19,7 +19,9 @@ database server. (A requirement that only installs such a client is
 `requirements-external-db`, a warning for these; a service a compose file
 starts beside the app, read with PyYAML's safe loader, is a notice here.) A scheme handed to a string
 method, as in `url.replace("postgres://", "postgresql://")`, is not a
-connection and not reported.
+connection and not reported. Another framework's settings are not the app's: a stray Django project's
+`settings.py` (a module with `INSTALLED_APPS` or `django` imports, or the one
+`DJANGO_SETTINGS_MODULE` names) that the served app never imports is left alone.
 
 ## How to fix
 Use SQLite at the path Niblit gives you:
@@ -52,6 +54,7 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
 from deploy_check.parsing import compose
+from deploy_check.parsing import frameworks
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -110,7 +113,7 @@ def check(project: Project) -> Iterator[Finding]:
 
 
 def check_module(project: Project) -> Iterator[Finding]:
-    for module in python.deployed_modules(project):
+    for module in frameworks.app_modules(project):
         if not python.mentions(project, module, "://", "connect", "Connection", "Client", "PyMongo", "MySQL", "Pool",
                                            "Redis", "redis", "search", "Search"):
             continue

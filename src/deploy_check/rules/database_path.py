@@ -15,7 +15,9 @@ A default after a variable Niblit does *not* set
 environment has only PORT, FLASK_ENV and DATABASE_PATH: that default is
 reported as a warning, since you might set the variable some other way.
 Settings inside a `TestingConfig` (or `TestConfig`, `Test...`) class are the
-tests' and not reported.
+tests' and not reported. Another framework's settings are not the app's: a stray Django project's
+`settings.py` (a module with `INSTALLED_APPS` or `django` imports, or the one
+`DJANGO_SETTINGS_MODULE` names) that the served app never imports is left alone.
 
 Paths that are built are worked out too: `+`, f-strings, `%` and
 `.format` of constants, `os.path.join`, `Path(__file__).parent / "x.db"`,
@@ -66,6 +68,7 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Fix
 from deploy_check.finding import Severity
 from deploy_check.fixing import codemod
+from deploy_check.parsing import frameworks
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -106,7 +109,7 @@ def sqlite_path(value: str, *, plain_paths: bool, instance: bool = True) -> str 
 
 
 def check_module(project: Project) -> Iterator[Finding]:
-    for module in python.deployed_modules(project):
+    for module in frameworks.app_modules(project):
         if not python.mentions(project, module, "sqlite", "Sqlite", "SQLITE", "connect", "DATABASE", "DB_", "Database"):
             continue
         resolver = python.resolver(project, module)

@@ -24,7 +24,9 @@ class is not reported: production does not load it, unless the app loads that
 class by name (`app.config.from_object("src.config.DevelopmentConfig")` in
 `create_app`, in any module): then it is what production runs. A base class's
 `DEBUG = True` is not reported when a production class in the same module sets
-`DEBUG` itself. This is a warning: nothing fails to start, but it should not ship.
+`DEBUG` itself. Another framework's settings are not the app's: a stray Django project's
+`settings.py` (a module with `INSTALLED_APPS` or `django` imports, or the one
+`DJANGO_SETTINGS_MODULE` names) that the served app never imports is left alone. This is a warning: nothing fails to start, but it should not ship.
 
 ## How to fix
 Leave debug off in production (it is off by default) and turn it on only
@@ -59,6 +61,7 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import config_classes
 from deploy_check.parsing import dockerfile
+from deploy_check.parsing import frameworks
 from deploy_check.parsing import python
 from deploy_check.parsing.secret_hit import is_secret_file
 from deploy_check.project import ParsedPython
@@ -77,7 +80,7 @@ _ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\
 
 
 def check_module(project: Project) -> Iterator[Finding]:
-    for module in python.deployed_modules(project):
+    for module in frameworks.app_modules(project):
         if python.mentions(project, module, "debug", "DEBUG"):
             yield from _python(project, module)
 

@@ -27,7 +27,9 @@ secret kept elsewhere (Drone's `from_secret: docker_password`) or a key its
 provider publishes for tests (reCAPTCHA's test keys). A committed `.env` is
 read too, although the zip leaves the root one out: each secret in it is
 reported on its line, besides `secret-file` on the file. The message names the kind of
-secret, never its value. `# pragma: allowlist secret` on the line silences it, as in
+secret, never its value: a `SECRET_KEY` in a Django project's settings (a module
+with `INSTALLED_APPS` or `django` imports, or the one `DJANGO_SETTINGS_MODULE` names)
+is Django's, and gets no Flask fix. `# pragma: allowlist secret` on the line silences it, as in
 detect-secrets; so does `# deploy-check: ignore[hardcoded-secret]`.
 
 ## How to fix
@@ -89,6 +91,7 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Fix
 from deploy_check.finding import Location
 from deploy_check.fixing import codemod
+from deploy_check.parsing import frameworks
 from deploy_check.parsing.secret_hit import SecretHit
 from deploy_check.parsing.secrets import find_secrets
 from deploy_check.project import Project
@@ -128,6 +131,9 @@ def _hint(hit: SecretHit) -> str:
     if flask_key:
         return ("generate the key on first start and keep it in /data (see deploy-check --explain "
                 'hardcoded-secret), or read os.environ["SECRET_KEY"] if you set one')
+    if hit.kind.startswith(f"{frameworks.DJANGO} SECRET_KEY"):
+        return ('Django\'s key, not the Flask app\'s: read it from the environment (os.environ["SECRET_KEY"]) '
+                "or leave that Django project out of the upload; rotate it, since it is in the Git history")
     return ('read it from the environment (os.environ["NAME"]), never from the code; '
             "rotate it, since it is in the Git history")
 

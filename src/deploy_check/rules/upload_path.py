@@ -9,6 +9,10 @@ does not set (`os.environ.get("UPLOAD_FOLDER", "uploads")`) is what runs
 there, since its environment has only PORT, FLASK_ENV and DATABASE_PATH:
 that default is reported as a warning. Settings inside a `TestingConfig`
 (or `TestConfig`, `Test...`) class are the tests' and not reported.
+Another framework's settings are not the app's: the `MEDIA_ROOT` of a stray
+Django project's `settings.py` (a module with `INSTALLED_APPS` or `django`
+imports, or the one `DJANGO_SETTINGS_MODULE` names) that the served app never
+imports is left alone.
 
 ## How to fix
 
@@ -48,6 +52,7 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Fix
 from deploy_check.finding import Severity
 from deploy_check.fixing import codemod
+from deploy_check.parsing import frameworks
 from deploy_check.parsing import python
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -59,7 +64,7 @@ _KEYS = frozenset({"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOAD_DIRECTORY", "UPLOAD_PA
 
 
 def check_module(project: Project) -> Iterator[Finding]:
-    for module in python.deployed_modules(project):
+    for module in frameworks.app_modules(project):
         if not python.mentions(project, module, ".save(", "UPLOAD", "_DEST", "MEDIA_ROOT"):
             continue
         resolver = python.resolver(project, module)
