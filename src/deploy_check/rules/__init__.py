@@ -18,6 +18,8 @@ from deploy_check.rules import app_port
 from deploy_check.rules import app_run_at_import
 from deploy_check.rules import app_shadowed
 from deploy_check.rules import build_failed
+from deploy_check.rules import compose_env
+from deploy_check.rules import compose_port
 from deploy_check.rules import database_external
 from deploy_check.rules import database_file
 from deploy_check.rules import database_path
@@ -60,6 +62,8 @@ STATIC_RULES: tuple[ModuleType, ...] = (
     app_port,
     app_run_at_import,
     app_shadowed,
+    compose_env,
+    compose_port,
     database_external,
     database_file,
     database_path,

@@ -31,8 +31,11 @@ import ast
 from collections.abc import Iterator
 from collections.abc import Sequence
 
+from deploy_check import spec
 from deploy_check.finding import Finding
+from deploy_check.finding import Location
 from deploy_check.parsing import python
+from deploy_check.project import ParsedPython
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
@@ -41,23 +44,30 @@ RULE = Rule("app-port", severity="warning", doc=__doc__)
 
 def check_module(project: Project) -> Iterator[Finding]:
     for module in python.deployed_modules(project):
-        if not python.mentions(project, module, ".run("):
-            continue
-        nodes = python.nodes(project, module)
-        flask_names = _flask_names(nodes)
-        for node in nodes:
-            port = _run_port(node, flask_names)
-            if port is None:
-                continue
-            value = port.value if isinstance(port, ast.Constant) else None
-            if isinstance(value, str) and value.isdigit():
-                value = int(value)
-            if isinstance(value, int) and not isinstance(value, bool) and value != 5000:
+        for value, where in run_ports(project, module):
+            if value != spec.PORT:
                 yield RULE.finding(
                     f"app.run() listens on port {value}: Niblit serves the app on port 5000",
-                    python.location(module.path, port),
+                    where,
                     hint='use port=int(os.environ.get("PORT", 5000))',
                 )
+
+
+def run_ports(project: Project, module: ParsedPython) -> Iterator[tuple[int, Location]]:
+    """The literal ports `app.run(...)` (or `socketio.run(...)`) asks for in one module."""
+    if not python.mentions(project, module, ".run("):
+        return
+    nodes = python.nodes(project, module)
+    flask_names = _flask_names(nodes)
+    for node in nodes:
+        port = _run_port(node, flask_names)
+        if port is None:
+            continue
+        value = port.value if isinstance(port, ast.Constant) else None
+        if isinstance(value, str) and value.isdigit():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            yield value, python.location(module.path, port)
 
 
 def _flask_names(nodes: Sequence[ast.AST]) -> set[str]:

@@ -152,6 +152,13 @@ def _string_method_arguments(nodes: list[ast.AST]) -> set[int]:
 Found = tuple[str, str | None]  # (what it is, the service when it is not a database server)
 
 
+def datastore_scheme(text: str) -> str | None:
+    """The scheme of a URL to a database server or another datastore (`postgres`, `redis`),
+    else None: for text that is not code (a compose file's environment)."""
+    match = _URL.match(text.strip())
+    return match.group("scheme").lower() if match else None
+
+
 def _url_literal(node: ast.AST) -> Found | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         match = _URL.match(node.value.strip())
