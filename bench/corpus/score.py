@@ -4,13 +4,15 @@ Fetches nothing. For each repository in manifest.txt it uses, in this order:
   1. a checked-out tree at ROOT/<owner>+<name> (ROOT: --root, default $DEPLOY_CHECK_CORPUS
      or /tmp/deploy-check-corpus), or
   2. a local git directory at MIRROR/<owner>+<name>/repo (--mirror, default /work/.mirror),
-     from which the pinned commit is checked out into a temporary directory.
+     from which the pinned commit is checked out into a temporary directory (a file whose
+     blob the snapshot left out is skipped and named on stderr).
 Repositories present neither way are listed as skipped.
 
 expected/<owner>+<name>.txt holds what a careful reviewer expects, one finding a line:
     RULE SEVERITY PATH LINE      # why
 PATH and LINE are `-` for a finding with no place, LINE is `*` for "somewhere in that
-file". A line starting with `?` is acceptable either way (neither counted nor penalised).
+file"; a PATH with spaces is written in quotes. A line starting with `?` is acceptable
+either way (neither counted nor penalised).
 A tool finding matches an expectation with the same rule, severity, path and line;
 each matches at most once. Notices are not scored.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shlex
 import subprocess
 import sys
 import tarfile
@@ -74,7 +77,7 @@ def expectations(entry: Entry) -> list[Expected]:
             if not body:
                 continue
             optional = body.startswith("?")
-            fields = body.lstrip("?").split()
+            fields = shlex.split(body.lstrip("?"))  # a PATH with spaces is quoted
             if len(fields) != 4:
                 raise SystemExit(f"{path}:{number}: want RULE SEVERITY PATH LINE, got {body!r}")
             rule, severity, file, line = fields
@@ -94,7 +97,8 @@ def checkout(entry: Entry, root: str, mirror: str, scratch: str) -> str | None:
             archive = subprocess.run(["git", "--git-dir", git_dir, "archive", entry.commit],
                                      capture_output=True, check=False)
             if archive.returncode != 0:
-                return None
+                # A snapshot may list its largest files without their blobs: take the rest.
+                return target if _extract_present(git_dir, entry.commit, target) else None
             with tempfile.TemporaryFile() as data:
                 data.write(archive.stdout)
                 data.seek(0)
@@ -102,6 +106,34 @@ def checkout(entry: Entry, root: str, mirror: str, scratch: str) -> str | None:
                     tar.extractall(target, filter="data")
             return target
     return None
+
+
+def _extract_present(git_dir: str, commit: str, target: str) -> bool:
+    """Write the commit's regular files whose blobs are present; False when the commit is unknown."""
+    listing = subprocess.run(["git", "--git-dir", git_dir, "ls-tree", "-r", "-z", commit],
+                             capture_output=True, check=False)
+    if listing.returncode != 0:
+        return False
+    absent = []
+    for record in listing.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition("\t")
+        mode, kind, blob = meta.split()
+        if kind != "blob" or mode not in ("100644", "100755") or path.startswith("/") or ".." in path.split("/"):
+            continue
+        content = subprocess.run(["git", "--git-dir", git_dir, "cat-file", "blob", blob],
+                                 capture_output=True, check=False)
+        if content.returncode != 0:
+            absent.append(path)
+            continue
+        destination = os.path.join(target, path)
+        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        with open(destination, "wb") as handle:
+            handle.write(content.stdout)
+    for path in absent:
+        print(f"absent from the snapshot (not scored): {path}", file=sys.stderr)
+    return True
 
 
 def found(tree: str) -> list[tuple[str, str, str | None, int | None, str]]:
