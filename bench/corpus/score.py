@@ -103,9 +103,18 @@ def checkout(entry: Entry, root: str, mirror: str, scratch: str) -> str | None:
                 data.write(archive.stdout)
                 data.seek(0)
                 with tarfile.open(fileobj=data) as tar:
-                    tar.extractall(target, filter="data")
+                    tar.extractall(target, filter=_inside)
             return target
     return None
+
+
+def _inside(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """tarfile's "data" filter, skipping (not failing on) a member it refuses: a link to an absolute path."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        print(f"left out of the checkout (points outside it): {member.name}", file=sys.stderr)
+        return None
 
 
 def _extract_present(git_dir: str, commit: str, target: str) -> bool:
