@@ -66,6 +66,9 @@ def replaced(old: str, new: str) -> str:
         replaced("COPY . .", "COPY . /app"),
         replaced("COPY . .", "COPY ./ ./"),
         replaced("WORKDIR /app", "workdir /app/"),
+        replaced("WORKDIR /app", 'WORKDIR "/app"'),  # Docker removes the quotes
+        replaced("COPY requirements.txt .", "COPY 'requirements.txt' \"./\""),
+        replaced("RUN pip install --no-cache-dir -r requirements.txt", 'RUN pip install --no-cache-dir -r "requirements.txt"'),
         replaced("EXPOSE 5000", "EXPOSE 5000/tcp"),
         replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000"', 'CMD [ "gunicorn" , "--bind" , "0.0.0.0:5000"'),
     ],
@@ -93,6 +96,22 @@ def test_template_variants_are_clean(tmp_path, text):
         (replaced('"2"', '"4"'), [("dockerfile-cmd", 23)]),
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', 'CMD ["python", "app.py"]'), [("dockerfile-cmd", 23)]),
         (replaced("EXPOSE 5000\n", 'EXPOSE 5000\nENTRYPOINT ["sh", "-c"]\n'), [("dockerfile-cmd", 21)]),
+        # An ENTRYPOINT and no CMD: one finding, on the ENTRYPOINT (it does start something).
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]',
+                  'ENTRYPOINT ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]'),
+         [("dockerfile-cmd", 23)]),
+        (replaced('WORKDIR /app', 'WORKDIR "/app"').replace("RUN pip install --no-cache-dir", "RUN pip install"),
+         [("dockerfile-template", 7)]),
+        # Multi-stage: the final stage is the image that runs, and the one FROM judged.
+        ("FROM node:20 AS assets\nRUN true\n" + TEMPLATE,
+         [("dockerfile-template", 2), ("dockerfile-template", 3)]),
+        (TEMPLATE.replace("FROM python:3.12-slim", "FROM python:3.12-slim AS build") + "FROM python:3.9-alpine\n",
+         [("dockerfile-base-image", 24), ("dockerfile-template", 24)]),
+        # FROM <an earlier stage>: the image is the one that stage names, reported where it is written.
+        (TEMPLATE.replace("FROM python:3.12-slim", "FROM python:3.9-alpine AS Base") + "FROM base AS dev\n",
+         [("dockerfile-base-image", 1), ("dockerfile-template", 24)]),
+        (TEMPLATE.replace("FROM python:3.12-slim", "FROM python:3.12-slim AS base") + "FROM base AS dev\n",
+         [("dockerfile-template", 24)]),
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]\n', ""), [("dockerfile-cmd", 20)]),
         (replaced("ENV DATABASE_PATH=/data/app.db", "ENV DATABASE_PATH=./app.db"), [("dockerfile-env", 18)]),
         (replaced("ENV FLASK_ENV=production\n", ""), [("dockerfile-env", 19)]),

@@ -6,6 +6,11 @@ base (Alpine, a full Debian image, an older Python) changes which wheels pip can
 install, the image's size and the Python version the app runs on; a
 multi-stage build is not the template either.
 
+In a multi-stage build the image that runs is the last stage's, so that FROM is
+the one judged, followed through `FROM <an earlier stage>` to the image it names
+(a `node` stage that builds assets first is not the app's base image; its
+instructions are drift that `dockerfile-template` reports).
+
 ## How to fix
 Start the Dockerfile with `FROM python:3.12-slim`, as the spec's template does.
 
@@ -55,12 +60,35 @@ def _check(project: Project) -> Iterator[Finding]:
             hint=f"start the Dockerfile with `FROM {EXPECTED}`",
         )
         return
-    first = froms[0]
-    image = first.value[0] if first.value else ""
-    if image.lower() not in _EQUIVALENT or first.flags:
+    final = _base_of(froms, len(froms) - 1)
+    image = final.value[0] if final.value else ""
+    if image.lower() not in _EQUIVALENT or final.flags:
         shown = image or "(nothing)"
+        stage = " (the base of the final build stage, the image that runs)" if len(froms) > 1 else ""
         yield RULE.finding(
-            f"FROM {shown}: Niblit's template builds FROM {EXPECTED}",
-            first.location(project.line(dockerfile.PATH, first.line), image or None),
-            hint=f"use `FROM {EXPECTED}` exactly" + (" (no --platform or other flags)" if first.flags else ""),
+            f"FROM {shown}{stage}: Niblit's template builds FROM {EXPECTED}",
+            final.location(project.line(dockerfile.PATH, final.line), image or None),
+            hint=f"use `FROM {EXPECTED}` exactly" + (" (no --platform or other flags)" if final.flags else ""),
         )
+
+
+def _base_of(froms: list[dockerfile.Instruction], index: int) -> dockerfile.Instruction:
+    """The FROM that names the image stage `index` is built on, through `FROM <earlier stage>`.
+
+    The final stage is the image that runs; earlier stages are drift that dockerfile-template reports.
+    """
+    seen = set()
+    while index not in seen:
+        seen.add(index)
+        words = froms[index].value
+        image = words[0].lower() if words else ""
+        earlier = [i for i in range(index) if _stage_name(froms[i]) == image]
+        if not earlier:
+            break
+        index = earlier[-1]
+    return froms[index]
+
+
+def _stage_name(instruction: dockerfile.Instruction) -> str | None:
+    words = [word.lower() for word in instruction.value]
+    return words[2] if len(words) >= 3 and words[1] == "as" else None

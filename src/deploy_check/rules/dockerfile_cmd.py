@@ -6,7 +6,8 @@ serving the `app` object of `app.py`. A shell-form CMD runs under `/bin/sh`,
 which does not pass on the stop signal, so redeploys kill the app hard; another
 server (`flask run`, `python app.py`) is a development server; another module or
 object (`wsgi:app`, `app:create_app()`) is not what the spec promises; an
-ENTRYPOINT changes what runs altogether. (The `--bind` value is checked by
+ENTRYPOINT changes what runs altogether (an ENTRYPOINT with no CMD is that one
+finding, not a second one for the missing CMD). (The `--bind` value is checked by
 `dockerfile-port`.)
 
 ## How to fix
@@ -54,13 +55,16 @@ def _check(project: Project) -> Iterator[Finding]:
     parsed = dockerfile.parse(project)
     if parsed is None or parsed.error or not parsed.instructions:
         return
-    for entrypoint in parsed.of("ENTRYPOINT"):
+    entrypoints = parsed.of("ENTRYPOINT")
+    for entrypoint in entrypoints:
         yield RULE.finding(
             "ENTRYPOINT changes what Niblit runs: the template has none",
             entrypoint.location(),
             hint=f"remove the ENTRYPOINT and use CMD {_TEMPLATE}",
         )
     cmd = dockerfile.final_command(parsed)
+    if cmd is None and entrypoints:
+        return  # the ENTRYPOINT starts something: its finding says what to use instead
     if cmd is None:
         yield RULE.finding(
             "no CMD: the container would not start the app",

@@ -12,8 +12,9 @@ Niblit's builder was not promised and may not allow.
 (`dockerfile-base-image`, `dockerfile-env`, `dockerfile-port`, `dockerfile-cmd`).
 
 A missing or altered template instruction is an error; an extra one is a
-warning. Whitespace, comments, line continuations and `COPY . /app` versus
-`COPY . .` (the same thing under `WORKDIR /app`) do not count as drift.
+warning. Whitespace, comments, line continuations, quotes Docker removes
+(`WORKDIR "/app"`) and `COPY . /app` versus `COPY . .` (the same thing under
+`WORKDIR /app`) do not count as drift.
 
 The file is compared with the template as a diff (longest common subsequence),
 not line by line: one extra `RUN` early on is one extra instruction, and the
@@ -191,17 +192,19 @@ def _comparable(parsed: dockerfile.ParsedDockerfile) -> Iterator[tuple[str, dock
 def canonical(instruction: dockerfile.Instruction) -> str:
     """A key under which equivalent spellings compare equal."""
     cmd = instruction.cmd
+    # Docker removes the quotes of a shell-form argument (`WORKDIR "/app"` is WORKDIR /app).
+    values = list(instruction.value) if instruction.json else [dockerfile.unquote(v) for v in instruction.value]
     if cmd == "WORKDIR":
-        path = " ".join(instruction.value)
+        path = " ".join(values)
         return f"WORKDIR {path.rstrip('/') or '/'}"
-    if cmd in ("COPY", "ADD") and instruction.value:
-        *sources, dest = instruction.value
+    if cmd in ("COPY", "ADD") and values:
+        *sources, dest = values
         sources = [_strip_dot_slash(s) for s in sources]
         dest = "." if dest in _WORKDIR_ALIASES else dest
         if len(sources) == 1 and dest == sources[0] and "/" not in dest:
             dest = "."  # COPY requirements.txt requirements.txt: the same file in the WORKDIR
         return " ".join([cmd, *instruction.flags, *sources, dest])
-    words = " ".join(instruction.value).split()
+    words = (dockerfile.command_words(instruction) if cmd == "RUN" else None) or " ".join(values).split()
     return " ".join([cmd, *instruction.flags, *words])
 
 
