@@ -88,7 +88,7 @@ def test_decorators_when_the_url_map_cannot_be_read(tmp_path):
     assert found[0] == "decorators"
     listed = {(r.path, r.endpoint, r.has_arguments, r.where) for r in found[1] if "GET" in r.methods}
     assert listed == {("/", "home", False, Location("app.py", 4)), ("/about", "about", False, Location("app.py", 6)),
-                      ("/admin/stats", "stats", False, Location("app.py", 8)),
+                      ("/admin/stats", "admin.stats", False, Location("app.py", 8)),
                       ("/u/<name>", "user", True, Location("app.py", 10))}
 
 

@@ -113,7 +113,7 @@ def _links(path: str, nodes: Iterable[ast.AST]) -> Iterator[str]:
             for alias in node.names:
                 yield alias.name
         elif isinstance(node, ast.ImportFrom):
-            base = _absolute(package, node.module, node.level)
+            base = absolute_import(package, node.module, node.level)
             if base is None:
                 continue
             if base:
@@ -129,7 +129,7 @@ def _links(path: str, nodes: Iterable[ast.AST]) -> Iterator[str]:
                 target = first.value.split(":", 1)[0].strip()
                 if target.startswith("."):
                     dots = len(target) - len(target.lstrip("."))
-                    resolved = _absolute(package, target.lstrip(".") or None, dots)
+                    resolved = absolute_import(package, target.lstrip(".") or None, dots)
                     if resolved:
                         yield resolved
                 elif re.fullmatch(r"[A-Za-z_][\w.]*", target):
@@ -142,7 +142,8 @@ def _package_of(path: str) -> str:
     return folder.replace("/", ".")
 
 
-def _absolute(package: str, module: str | None, level: int) -> str | None:
+def absolute_import(package: str, module: str | None, level: int) -> str | None:
+    """The absolute name of `from <level dots><module> import ...` in `package` (None: above the root)."""
     if level == 0:
         return module or ""
     parts = package.split(".") if package else []

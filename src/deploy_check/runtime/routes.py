@@ -9,23 +9,20 @@ template runs workers.
 """
 from __future__ import annotations
 
-import ast
 import concurrent.futures
 import dataclasses
 import fnmatch
 import re
 import time
 from collections.abc import Iterable
-from collections.abc import Iterator
 from typing import Any
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.finding import Severity
-from deploy_check.parsing.python import deployed_modules
-from deploy_check.parsing.python import dotted
 from deploy_check.project import Project
 from deploy_check.rules import smoke_http
+from deploy_check.runtime import declared
 from deploy_check.runtime import probe
 from deploy_check.parsing import tracebacks
 from deploy_check.runtime.inspection import Inspected
@@ -44,8 +41,6 @@ STATE_CHANGING = frozenset("""
     init initdb seed migrate install uninstall approve reject ban block unblock archive
 """.split())
 _WORDS = re.compile(r"[A-Za-z][a-z]*|[0-9]+")
-_DECORATOR_METHODS = {"route": None, "get": ("GET",), "post": ("POST",), "put": ("PUT",),
-                      "patch": ("PATCH",), "delete": ("DELETE",)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,50 +118,10 @@ def from_url_map(raw: Iterable[Any], project: Project) -> list[Route]:
 
 
 def from_decorators(project: Project) -> list[Route]:
-    """Routes from `@<name>.route(...)`, `@<name>.get(...)` decorators, with a Blueprint's
-    literal url_prefix; what cannot be read as literals is left out."""
-    routes: list[Route] = []
-    for module in deployed_modules(project):
-        assert module.tree is not None
-        prefixes = _blueprint_prefixes(module.nodes)
-        for node in module.nodes:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                routes.extend(_decorated(module.path, node, prefixes))
-    return routes
-
-
-def _blueprint_prefixes(nodes: Iterable[ast.AST]) -> dict[str, str]:
-    prefixes = {}
-    for node in nodes:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Call) and (dotted(node.value.func) or "").endswith("Blueprint")):
-            for keyword in node.value.keywords:
-                if keyword.arg == "url_prefix" and isinstance(keyword.value, ast.Constant) \
-                        and isinstance(keyword.value.value, str):
-                    prefixes[node.targets[0].id] = keyword.value.value.rstrip("/")
-    return prefixes
-
-
-def _decorated(path: str, node: ast.FunctionDef | ast.AsyncFunctionDef, prefixes: dict[str, str]) -> Iterator[Route]:
-    for decorator in node.decorator_list:
-        if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                and decorator.func.attr in _DECORATOR_METHODS and decorator.args):
-            continue
-        rule = decorator.args[0]
-        if not (isinstance(rule, ast.Constant) and isinstance(rule.value, str)):
-            continue
-        methods: tuple[str, ...] | None = _DECORATOR_METHODS[decorator.func.attr]
-        endpoint = node.name
-        for keyword in decorator.keywords:
-            if keyword.arg == "methods" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
-                methods = tuple(e.value.upper() for e in keyword.value.elts
-                                if isinstance(e, ast.Constant) and isinstance(e.value, str))
-            elif keyword.arg == "endpoint" and isinstance(keyword.value, ast.Constant):
-                endpoint = str(keyword.value.value)
-        owner = decorator.func.value.id if isinstance(decorator.func.value, ast.Name) else ""
-        full = prefixes.get(owner, "") + rule.value
-        yield Route(full[:MAX_PATH + 1], endpoint, frozenset(methods or ("GET",)), "<" in full,
-                    Location(path, decorator.lineno))
+    """Routes as the source declares them (runtime/declared.py): decorators, add_url_rule
+    calls, blueprints under their url_prefix; what is not a literal is left out."""
+    return [Route(found.path[:MAX_PATH + 1], found.endpoint, found.methods, "<" in found.path, found.where)
+            for found in declared.routes(project)]
 
 
 def changes_state(route: Route) -> bool:
