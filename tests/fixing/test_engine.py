@@ -180,6 +180,16 @@ def test_original_line_maps_unchanged_and_moved_lines_back(tmp_path):
     assert plan.original_line("other.py", 7) == 7
 
 
+def test_original_line_of_a_line_edited_in_place(tmp_path):
+    # database-path's fix rewrites the line and adds `import os` above: a crash on the
+    # rewritten line is on the user's line 3.
+    old = "import sqlite3\n\ndb = sqlite3.connect('notes.db')\n"
+    new = "import os\nimport sqlite3\n\ndb = sqlite3.connect(os.environ.get('DATABASE_PATH', '/data/app.db'))\n"
+    put(tmp_path, "app.py", old.encode())
+    plan = fixing.plan(str(tmp_path), [finding(whole_file("app.py", old, new))])
+    assert [plan.original_line("app.py", n) for n in range(1, 5)] == [None, 1, 2, 3]
+
+
 def test_diff_marks_a_missing_final_newline(tmp_path):
     put(tmp_path, "a.txt", b"a")
     plan = fixing.plan(str(tmp_path), [finding(Edit("a.txt", 1, 1, 1, 2, "b"))])

@@ -54,6 +54,24 @@ def test_only_new_parameterless_get_routes_are_probed(candidate):
     assert selection.probe == () and selection.skipped == ()
 
 
+@pytest.mark.parametrize("path, endpoint", [
+    ("/init-db", "init_db"), ("/create_db", "make"), ("/setup", "setup_database"), ("/seed", "seed"),
+    ("/cart/empty", "shop.empty_cart"), ("/signout", "auth.signout"), ("/unsubscribe", "unsub"),
+    ("/admin/dropdb", "dropdb"), ("/shutdown", "shutdown"), ("/kill", "kill"), ("/purge-cache", "purge"),
+    ("/load-sample-data", "load"), ("/api/sync", "sync"),
+])
+def test_state_changing_names(path, endpoint):
+    assert routes.changes_state(route(path, endpoint))
+
+
+@pytest.mark.parametrize("path, endpoint", [
+    ("/create", "create"), ("/setup-guide", "guide"), ("/data", "data"), ("/liked-posts", "liked"),
+    ("/dashboard", "dashboard"), ("/about", "about"), ("/login", "auth.login"), ("/getting-started", "start"),
+])
+def test_harmless_names(path, endpoint):
+    assert not routes.changes_state(route(path, endpoint))
+
+
 def test_words_are_whole_words():
     assert not routes.changes_state(route("/deleted-items-report", "resettlement"))
     assert routes.changes_state(route("/api/v1/delete", "api"))
@@ -184,3 +202,15 @@ def test_probes_answer_in_order_and_a_spent_budget_probes_nothing():
         assert [(a.answer.status, a.probed) for a in late] == [(None, False)]
     finally:
         server.shutdown()
+
+
+def test_a_route_finding_carries_its_own_requests_traceback_only(tmp_path):
+    (tmp_path / "app.py").write_text("\n" * 40)
+    log = EXCEPTION_LOG + "[2026-12-01 19:48:29 +0000] [7] [INFO] Handling signal: term\n"
+    item = routes.RouteAnswer(routes.Route("/report", "report", frozenset({"GET"}), False), probe.Answer(500))
+    finding = routes.judge(Project(str(tmp_path)), item, log)
+    assert finding.log.splitlines()[0].endswith("Exception on /report [GET]")
+    assert finding.log.splitlines()[-1].startswith("FileNotFoundError:")  # not /other's, nor gunicorn's line
+    long = "[2026-12-01 19:48:28,125] ERROR in app: Exception on /x [GET]\n" + "  line\n" * 200
+    assert len(tracebacks.request_log(long, "/x").splitlines()) == tracebacks.REQUEST_LOG_LINES
+    assert tracebacks.request_log(long, "/y") is None

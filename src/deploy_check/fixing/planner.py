@@ -203,10 +203,12 @@ def _patch_lines(text: str) -> list[str]:
 def line_map(before: list[str], after: list[str]) -> dict[int, int]:
     """1-based lines of `after` mapped to the `before` line they came from: unchanged lines
     by the diff, changed ones by the same text (indentation aside) among the lines the diff
-    removed, which is how a moved line is found again."""
+    removed, which is how a moved line is found again; and a line edited in place (as many
+    lines replaced as replace them) is the line it was."""
     mapping: dict[int, int] = {}
     removed: dict[str, list[int]] = {}
     added: list[int] = []
+    in_place: dict[int, int] = {}
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -217,8 +219,15 @@ def line_map(before: list[str], after: list[str]) -> dict[int, int]:
                 if before[index].strip():
                     removed.setdefault(before[index].strip(), []).append(index + 1)
             added.extend(range(j1 + 1, j2 + 1))
+            if tag == "replace" and i2 - i1 == j2 - j1:
+                in_place.update({j1 + offset + 1: i1 + offset + 1 for offset in range(i2 - i1)})
+    taken = set()
     for number in added:
         candidates = removed.get(after[number - 1].strip())
         if candidates:
             mapping[number] = candidates.pop(0)
+            taken.add(mapping[number])
+    for number in added:
+        if number not in mapping and number in in_place and in_place[number] not in taken:
+            mapping[number] = in_place[number]
     return mapping

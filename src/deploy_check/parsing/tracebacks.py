@@ -51,6 +51,28 @@ def request_crash(log: str, path: str) -> Crash | None:
     return None
 
 
+# A new record in the log, as Flask's and gunicorn's default formats start one ("[2026-12-01 ...").
+_RECORD = re.compile(r"^\[\d{4}-\d\d-\d\d[ T]")
+REQUEST_LOG_LINES = 60
+
+
+def request_log(log: str, path: str) -> str | None:
+    """The log record of the last request to `path` that raised ("Exception on /x [GET]" and
+    its traceback, up to the next record), its last REQUEST_LOG_LINES lines; None without one."""
+    lines = log.splitlines()
+    marker = f"Exception on {path} ["
+    for index in range(len(lines) - 1, -1, -1):
+        if marker in lines[index]:
+            end = index + 1
+            while end < len(lines) and not _RECORD.match(lines[end]):
+                end += 1
+            record = lines[index:end]
+            if len(record) > REQUEST_LOG_LINES:
+                record = [record[0], *record[len(record) - REQUEST_LOG_LINES + 1:]]
+            return "\n".join(record)
+    return None
+
+
 def _crash(lines: list[str]) -> Crash:
     frame: Frame | None = None
     error = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import time
+from collections.abc import Callable
 from typing import Any
 
 from deploy_check import spec
@@ -139,12 +140,14 @@ class Runtime:
             resources.images.remove(self._build.tag)
         if options.skip_smoke:
             return
-        ran.smoke, found = _smoke(self.client, project, options, resources, result)
+        ran.smoke, found = _smoke(self.client, project, options, resources, result, self.source.original)
         ran.findings.extend(found)
 
 
-def _smoke(client: Any, project: Project, options: Options, resources: Resources,
-           result: BuildResult) -> tuple[SmokeStage, list[Finding]]:
+def _smoke(client: Any, project: Project, options: Options, resources: Resources, result: BuildResult,
+           original: Callable[[list[Finding]], list[Finding]] = list) -> tuple[SmokeStage, list[Finding]]:
+    """The smoke test's stage and findings, placed in the tree that was built; `original` puts
+    them on the user's own lines, for the JSON route entries (the caller maps the findings)."""
     findings: list[Finding] = []
     limit = options.memory_limit
     with signals_held():
@@ -225,7 +228,10 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     if first_stored is not None:
         stage.persistence = persistence.to_json(first_stored, second_stored, volumes)
     if probed is not None:
-        stage.routes = [*(stage.routes or []), *(routes.to_json(item, finding) for item, finding in probed.judged)]
+        route_findings = [finding for _, finding in probed.judged if finding is not None]
+        placed = dict(zip(map(id, route_findings), original(route_findings)))
+        stage.routes = [*(stage.routes or []), *(routes.to_json(item, finding and placed[id(finding)])
+                                                  for item, finding in probed.judged)]
         stage.route_discovery = probed.summary
     return stage, findings
 

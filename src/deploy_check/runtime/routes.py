@@ -39,7 +39,13 @@ STATE_CHANGING = frozenset("""
     logout signout logoff delete del remove rm destroy erase reset clear purge drop wipe flush
     truncate shutdown restart reboot kill stop unsubscribe revoke cancel deactivate disable toggle
     init initdb seed migrate install uninstall approve reject ban block unblock archive
+    empty leave follow unfollow like unlike vote upvote downvote subscribe activate populate generate
+    regenerate rebuild sync trigger execute exec deploy publish unpublish send undo rollback restore
+    import upgrade downgrade dropdb resetdb cleardb createdb setupdb dropall cleanup
 """.split())
+# A word that makes something (create, setup) names a state change only with what it makes here.
+_MAKES = frozenset({"create", "setup", "make", "build", "load", "fill"})
+_STORES = frozenset({"db", "database", "table", "tables", "schema", "data", "fixtures", "demo", "sample"})
 _WORDS = re.compile(r"[A-Za-z][a-z]*|[0-9]+")
 
 
@@ -127,7 +133,7 @@ def from_decorators(project: Project) -> list[Route]:
 def changes_state(route: Route) -> bool:
     """Does the route's path or endpoint name a state-changing action (`/logout`, `reset_db`)?"""
     words = {w.lower() for w in _WORDS.findall(route.path + " " + route.endpoint)}
-    return bool(words & STATE_CHANGING)
+    return bool(words & STATE_CHANGING) or bool(words & _MAKES and words & _STORES)
 
 
 def select(source: str, routes: Iterable[Route], smoke_paths: Iterable[str], skip: Iterable[str]) -> Selection:
@@ -188,7 +194,7 @@ def judge(project: Project, item: RouteAnswer, log: str) -> Finding | None:
             if crash.error:
                 what += f": {crash.error}"
         return smoke_http.RULE.finding(
-            what, where, log=tracebacks.tail(log, 30),
+            what, where, log=tracebacks.request_log(log, path) or tracebacks.tail(log, 30),
             hint=f'fix the route, or leave it out of the probes (skip-routes = ["{path}"] in .deploy-check.toml)')
     if status == 404:
         return smoke_http.RULE.finding(
