@@ -34,7 +34,12 @@ def processes(client: Any, container_id: str) -> dict[int, tuple[int, int]] | No
 
 
 SETTLE_SECONDS = 3.0
-SETTLE_STEP = 0.25
+# Sampled this often (one `docker top` is about 20 ms of the engine's time) ...
+SETTLE_STEP = 0.05
+# ... and settled when gunicorn's workers are level (each within SETTLED_BYTES of the largest:
+# the largest answered, so it has imported the app), or else when no process came or went and
+# the total grew by less than SETTLED_BYTES over the last SETTLE_WINDOW seconds.
+SETTLE_WINDOW = 0.25
 SETTLED_BYTES = 1024 * 1024
 
 
@@ -43,15 +48,37 @@ def settled(client: Any, container_id: str) -> dict[int, tuple[int, int]] | None
     the first worker up, while the second may still be importing the app."""
     deadline = time.monotonic() + SETTLE_SECONDS
     last = processes(client, container_id)
-    while last is not None and time.monotonic() < deadline:
-        time.sleep(SETTLE_STEP)
-        now = processes(client, container_id)
-        if now is None:
+    history: list[tuple[float, dict[int, tuple[int, int]]]] = []
+    while last is not None:
+        now = time.monotonic()
+        history.append((now, last))
+        if workers_level(last) or _stable(history, now) or now >= deadline:
             return last
-        if set(now) == set(last) and abs(_total(now) - _total(last)) < SETTLED_BYTES:
-            return now
-        last = now
-    return last
+        time.sleep(SETTLE_STEP)
+        sample = processes(client, container_id)
+        if sample is None:  # it exited meanwhile: the last listing stands
+            return last
+        last = sample
+    return None
+
+
+def workers_level(listing: dict[int, tuple[int, int]]) -> bool:
+    """Two or more workers of one master, each within SETTLED_BYTES of the largest one."""
+    roots = [pid for pid, (parent, _) in listing.items() if parent not in listing]
+    if len(roots) != 1:
+        return False
+    workers = [rss for parent, rss in listing.values() if parent == roots[0]]
+    return len(workers) >= 2 and max(workers) - min(workers) < SETTLED_BYTES
+
+
+def _stable(history: list[tuple[float, dict[int, tuple[int, int]]]], now: float) -> bool:
+    """The same processes as the latest sample at least SETTLE_WINDOW old, and under
+    SETTLED_BYTES more memory than it."""
+    older = [listing for taken, listing in history if now - taken >= SETTLE_WINDOW]
+    if not older:
+        return False
+    latest, then = history[-1][1], older[-1]
+    return set(latest) == set(then) and abs(_total(latest) - _total(then)) < SETTLED_BYTES
 
 
 def _total(listing: dict[int, tuple[int, int]]) -> int:
