@@ -187,12 +187,13 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     if run.first_answer is not None and not run.exited:
         first_ok = run.answers[options.smoke_paths[0]].ok
         first_stored = persistence.take(container, volumes, workdir, started_wall)
+        second = smoke.create(how, "restart")  # created while the first still runs; started once it stopped
         _stop(container)
         # The stopped container's `docker diff` (and its removal) runs while the restart
         # check boots the second one: both wait on the engine, neither needs the other.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             diffed = pool.submit(_diff_and_remove, client, resources, container.id)
-            restarted, second_stored = _restart(how, options, volumes, workdir)
+            restarted, second_stored = _restart(how, second, options, volumes, workdir)
             restart_findings = smoke_restart.judge(project, restarted, first_ok=first_ok)
             restart = "failed" if restart_findings else "ok"
             writes = diffed.result()
@@ -268,13 +269,13 @@ def _diff_and_remove(client: Any, resources: Resources, container_id: str) -> li
     return writes
 
 
-def _restart(how: smoke.Launch, options: Options, volumes: list[str],
+def _restart(how: smoke.Launch, created: Any, options: Options, volumes: list[str],
              workdir: str) -> tuple[Restart, Stored | None]:
-    """With the first container stopped, start a new one on the same /data and probe the first
-    smoke path again; then read what it finds stored there."""
+    """With the first container stopped, start the second one (`created` on the same /data)
+    and probe the first smoke path again; then read what it finds stored there."""
     since = time.time()
     try:
-        container, base, started = smoke.start(how, "restart")
+        container, base, started = smoke.launch(created, how.place)
     except smoke.StartFailed as failed:
         return Restart(None, failed.reason), None
     run = smoke.watch(container, base, options.smoke_paths[:1], options.timeout, started)

@@ -57,10 +57,21 @@ class Inspection:
                     how.image, entrypoint=["python", "-X", "importtime", "-c", in_image.source("discover")],
                     network_mode="none", **how.confined("inspect"))
                 resources.containers.append(self.container.id)
-            self.container.start()
         except Exception as error:  # noqa: BLE001 - no inspection: routes come from the decorators
             self.error = _one_line(error)
         self.started = time.monotonic()
+        # Started in a thread, while the app's own container starts: the engine does both at
+        # once. It is created and recorded already, so the run's cleanup removes it whatever
+        # becomes of the start.
+        self._starting = threading.Thread(target=self._start, daemon=True)
+        if self.container is not None:
+            self._starting.start()
+
+    def _start(self) -> None:
+        try:
+            self.container.start()
+        except Exception as error:  # noqa: BLE001 - no inspection: routes come from the decorators
+            self.error = _one_line(error)
 
     def result(self, timeout: float, answered_after: float | None) -> Inspected:
         """Waits at most `timeout` from its start, and not much longer than the app's boot
@@ -69,7 +80,9 @@ class Inspection:
             timeout = min(timeout, answered_after + GRACE_SECONDS)
         else:
             timeout = min(timeout, time.monotonic() - self.started + UNANSWERED_GRACE_SECONDS)
-        if self.container is None:
+        if self._starting.is_alive():
+            self._starting.join(max(0.0, timeout - (time.monotonic() - self.started)))
+        if self.container is None or self.error is not None:
             return Inspected(False, f"could not start the inspection container ({self.error})")
         try:
             return self._result(timeout)

@@ -149,9 +149,13 @@ class Launch:
 
 def start(launch_with: Launch, name: str) -> tuple[Any, str, float]:
     """Start the app container; returns it, the base URL to probe and when it was started."""
+    return launch(create(launch_with, name), launch_with.place)
+
+
+def create(how: Launch, name: str) -> Any:
+    """An app container, created (not started) and recorded for the run's cleanup."""
     with signals_held():
-        container = _create(launch_with, name)
-    return launch(container, launch_with.place)
+        return _create(how, name)
 
 
 def _create(how: Launch, name: str) -> Any:
