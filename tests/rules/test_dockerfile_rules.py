@@ -89,7 +89,7 @@ def test_template_variants_are_clean(tmp_path, text):
         (replaced("ENV PORT=5000", "ENV PORT=8000").replace("EXPOSE 5000", "EXPOSE $PORT"),
          [("dockerfile-env", 16), ("dockerfile-port", 20)]),
         (replaced('"0.0.0.0:5000"', '"127.0.0.1:5000"'), [("dockerfile-port", 23)]),
-        (replaced('"--bind", "0.0.0.0:5000", ', ""), [("dockerfile-port", 23)]),
+        (replaced('"--bind", "0.0.0.0:5000", ', ""), [("dockerfile-cmd", 23)]),  # PORT=5000: 0.0.0.0:5000, drift only
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn --bind 0.0.0.0:$PORT --workers 2 app:app"), [("dockerfile-cmd", 23)]),
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn --bind 0.0.0.0:8080 --workers 2 app:app"), [("dockerfile-cmd", 23), ("dockerfile-port", 23)]),
         (replaced('"app:app"', '"wsgi:app"'), [("dockerfile-cmd", 23)]),

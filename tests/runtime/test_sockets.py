@@ -58,6 +58,26 @@ def test_a_wrong_bind_is_placed_where_it_is_decided(tmp_path, cmd, expected):
     assert "127.0.0.1:8000" in finding.message and "0.0.0.0:5000" in finding.message
 
 
+@pytest.mark.parametrize(
+    "env, files, expected",
+    [
+        # no --bind: gunicorn took it from ./gunicorn.conf.py, or GUNICORN_CMD_ARGS
+        ("", {"gunicorn.conf.py": "workers = 2\nbind = '127.0.0.1:8000'\n"}, Location("gunicorn.conf.py", 2, 8, 2, 24)),
+        ('ENV GUNICORN_CMD_ARGS="--bind 127.0.0.1:8000"\n', {}, Location("Dockerfile", 3, 31, 3, 45)),
+        # a config file whose bind cannot be read statically: the file itself
+        ("", {"gunicorn.conf.py": "import os\nbind = os.environ['BIND']\n"}, Location("gunicorn.conf.py")),
+    ],
+)
+def test_a_bind_from_gunicorns_config_is_placed_there(tmp_path, env, files, expected):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "Dockerfile").write_text(f'FROM python:3.12-slim\nWORKDIR /app\n{env}CMD ["gunicorn", "app:app"]\n')
+    (tmp_path / "app.py").write_text(APP)
+    finding = sockets.wrong_bind(Project(str(tmp_path)), [sockets.Listener(8000, "127.0.0.1")])
+    assert (finding.rule, finding.location) == ("smoke-boot", expected)
+    assert '"--bind", "0.0.0.0:5000"' in finding.hint
+
+
 def test_no_app_run_falls_back_to_the_cmd(tmp_path):
     project = _project(tmp_path, '["python", "server.py"]', "x = 1\n")
     assert sockets.wrong_bind(project, [sockets.Listener(8000, "0.0.0.0")]).location == Location("Dockerfile", 4)

@@ -8,7 +8,9 @@ server (`flask run`, `python app.py`) is a development server; another module or
 object (`wsgi:app`, `app:create_app()`) is not what the spec promises; an
 ENTRYPOINT changes what runs altogether (an ENTRYPOINT with no CMD is that one
 finding, not a second one for the missing CMD). (The `--bind` value is checked by
-`dockerfile-port`.)
+`dockerfile-port`.) A CMD without `--bind` is drift too, even when gunicorn
+listens on 0.0.0.0:5000 anyway (from Niblit's PORT=5000, `GUNICORN_CMD_ARGS`
+or `gunicorn.conf.py`): the message says where the bind comes from.
 
 ## How to fix
 Use exactly:
@@ -38,6 +40,7 @@ from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
+from deploy_check.parsing import gunicorn_bind
 from deploy_check.fixing.dockerfile import with_template_fix
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -88,10 +91,31 @@ def _check(project: Project) -> Iterator[Finding]:
             hint=f"use CMD {_TEMPLATE}",
         )
         return
-    _, rest = dockerfile.split_bind(words)
+    binds, rest = dockerfile.split_bind(words)
     if rest != _EXPECTED:
         yield RULE.finding(
             f"CMD differs from the template: found {' '.join(rest)!r}, expected {' '.join(_EXPECTED)!r} (plus --bind)",
             cmd.location(),
             hint=f"use CMD {_TEMPLATE}",
         )
+    elif not binds:
+        missing = _missing_bind(project)
+        if missing:
+            yield RULE.finding(missing, cmd.location(), hint=f"use CMD {_TEMPLATE}")
+
+
+def _missing_bind(project: Project) -> str | None:
+    """Drift, when the CMD has no --bind and gunicorn's bind comes from elsewhere: what it
+    binds then (a wrong bind is dockerfile-port's, on the line that decides it)."""
+    decided = gunicorn_bind.decide(project)
+    if decided is None or decided.wrong():
+        return None
+    if decided.binds is None:
+        return (f"CMD has no --bind: what gunicorn binds then depends on {decided.config or gunicorn_bind.CMD_ARGS}, "
+                "which cannot be told without running it; the template binds explicitly")
+    if decided.source == spec.PORT_VARIABLE:
+        why = (f"Niblit sets {spec.PORT_VARIABLE}={spec.PORT} and gunicorn binds 0.0.0.0:${spec.PORT_VARIABLE} "
+               f"when that is set ({gunicorn_bind.UNSET_DEFAULT} when it is not)")
+    else:
+        why = f"{decided.config or decided.source} binds it"
+    return f"CMD has no --bind: gunicorn listens on {spec.BIND} only because {why}; the template binds explicitly"

@@ -2,8 +2,9 @@
 
 When the app never answers (or says it listens on its own loopback), this tells exactly what
 it bound (`127.0.0.1:8000`) against what Niblit connects to (every address, port 5000), and
-places it where the bind is decided: the Dockerfile's CMD when a server command there binds,
-else the `app.run(...)` call of app.py when the CMD runs it with Python.
+places it where the bind is decided (`gunicorn_bind`): the config file's `bind` or the
+GUNICORN_CMD_ARGS line when gunicorn took it from there, the Dockerfile's CMD when a server
+command there runs, else the `app.run(...)` call of app.py when the CMD runs it with Python.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.parsing import dockerfile
+from deploy_check.parsing import gunicorn_bind
 from deploy_check.parsing.python import dotted
 from deploy_check.project import Project
 from deploy_check.rules import smoke_boot
@@ -108,6 +110,17 @@ def _bind_place(project: Project) -> tuple[Location, str]:
     cmd = commands[-1] if commands else None
     words = " ".join(cmd.value).split() if cmd else []
     runs_a_server = any(word.rsplit("/", 1)[-1] in SERVERS for word in words[:3])
+    decided = gunicorn_bind.decide(project)
+    if decided is not None and decided.source in ("config", gunicorn_bind.CMD_ARGS):
+        # the CMD has no --bind: gunicorn took it from its config file or GUNICORN_CMD_ARGS
+        if decided.binds:
+            where = decided.binds[0].where
+        elif decided.config and project.has(decided.config):
+            where = Location(decided.config)
+        else:
+            where = cmd.location() if cmd is not None else Location(dockerfile.PATH)
+        return where, (f'add "--bind", "{spec.BIND}" to the CMD, as {template} does: it wins over '
+                       f"{decided.config or decided.source}")
     if cmd is not None and runs_a_server:
         return cmd.location(), f"bind every address at port {spec.PORT}: {template}"
     call = _app_run_call(project)
