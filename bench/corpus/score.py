@@ -16,7 +16,7 @@ either way (neither counted nor penalised).
 A tool finding matches an expectation with the same rule, severity, path and line;
 each matches at most once. Notices are not scored.
 
-    python bench/corpus/score.py [-v] [--only NAME]
+    python bench/corpus/score.py [-v] [--only NAME[,NAME...]]
 Prints per-repository misses and false alarms (-v), then recall on errors and warnings
 and precision over errors and warnings.
 """
@@ -183,7 +183,7 @@ def score(entry: Entry, expected: list[Expected], actual: list[tuple[str, str, s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true")
-    parser.add_argument("--only", help="score only repositories whose name contains this")
+    parser.add_argument("--only", help="score only repositories whose name contains this (or one of these, comma-separated)")
     parser.add_argument("--root", default=os.environ.get("DEPLOY_CHECK_CORPUS", "/tmp/deploy-check-corpus"))
     parser.add_argument("--mirror", default="/work/.mirror")
     args = parser.parse_args(argv)
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     skipped = []
     with tempfile.TemporaryDirectory() as scratch:
         for entry in manifest():
-            if args.only and args.only not in entry.repo:
+            if args.only and not any(part and part in entry.repo for part in args.only.split(",")):
                 continue
             tree = checkout(entry, args.root, args.mirror, scratch)
             if tree is None:
