@@ -239,6 +239,24 @@ def test_database_external_never_repeats_credentials(tmp_path):
     assert "hunter2" not in finding.message and "admin" not in finding.message
 
 
+UPLOAD_HEAD = """import io
+import os
+from PIL import Image
+from flask import request
+def up():
+    f = request.files['avatar']
+"""
+HELPER = """import os
+from flask import request
+DATA = 'data'
+def store(path, data):
+    image = parse(data)
+    image.save(path)
+
+
+"""
+
+
 @pytest.mark.parametrize(
     "source, expected",
     [
@@ -258,6 +276,27 @@ def test_database_external_never_repeats_credentials(tmp_path):
         ("from flask import request\ndef up():\n    request.files.get('x').save(f'/tmp/{name}')\n", [("app.py", 3)]),
         ("def save_model(model):\n    model.save('model.bin')\n", []),
         ("from flask import request\ndef up():\n    request.files['x'].save(dest())\n", []),
+        # A setting named like UPLOAD_FOLDER counts; other UPLOAD_ settings and local names do not.
+        ("app.config['UPLOAD_FOLDER_image'] = 'static/img'\n", [("app.py", 1)]),
+        ("AVATAR_UPLOAD_DIR = 'static/avatars'\n", [("app.py", 1)]),
+        ("MAX_UPLOAD_SIZE = 'big'\nUPLOAD_URL = 'uploads'\nupload_dir = 'uploads'\n", []),
+        # An image opened from the upload, then saved.
+        (UPLOAD_HEAD + "    img = Image.open(f)\n    img.thumbnail((9, 9))\n"
+         "    img.save(os.path.join('static/avatars/', name))\n", [("app.py", 9)]),
+        (UPLOAD_HEAD + "    small = Image.open(f).convert('RGB')\n    smaller = small.resize((9, 9))\n"
+         "    smaller.save('thumbs/' + name)\n", [("app.py", 9)]),
+        (UPLOAD_HEAD + "    img = Image.open(f)\n    buf = io.BytesIO()\n    img.save(buf, format='PNG')\n", []),
+        (UPLOAD_HEAD + "    img = Image.open(f)\n    img.save(os.path.join('/data/uploads', name))\n", []),
+        # The path in a local variable bound just before the save().
+        (UPLOAD_HEAD + "    path = os.path.join('uploads', f.filename)\n    f.save(path)\n", [("app.py", 8)]),
+        (UPLOAD_HEAD + "    path = os.path.join('/data/uploads', f.filename)\n    f.save(path)\n", []),
+        (UPLOAD_HEAD + "    path = 'uploads/a'\n    path = other()\n    f.save(path)\n", []),
+        # The upload handed to one of the module's own functions that saves to the path it is given.
+        (HELPER + "def post():\n    target = os.path.join(DATA, 'x.jpg')\n    store(target, request.data)\n",
+         [("app.py", 11)]),
+        (HELPER + "def post():\n    store(os.path.join(DATA, 'x.jpg'), request.files['f'])\n", [("app.py", 10)]),
+        (HELPER + "def post():\n    store(os.path.join('/data/uploads', 'x.jpg'), request.get_data())\n", []),
+        (HELPER + "def job():\n    store(os.path.join(DATA, 'x.jpg'), make_report())\n", []),
     ],
 )
 def test_upload_path(tmp_path, source, expected):

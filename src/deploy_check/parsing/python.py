@@ -13,6 +13,7 @@ import ast
 import dataclasses
 import posixpath
 import re
+from collections.abc import Container
 from collections.abc import Iterable
 from collections.abc import Iterator
 
@@ -397,7 +398,7 @@ class Setting:
     path: str
 
 
-def settings(nodes: Iterable[ast.AST], path: str, keys: frozenset[str]) -> Iterator[Setting]:
+def settings(nodes: Iterable[ast.AST], path: str, keys: Container[str]) -> Iterator[Setting]:
     """Assignments of the named settings anywhere in a module (module, class or function level)."""
     for node in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -407,12 +408,12 @@ def settings(nodes: Iterable[ast.AST], path: str, keys: frozenset[str]) -> Itera
                 continue
             for target in targets:
                 key = _setting_key(target)
-                if key in keys:
+                if key is not None and key in keys:
                     yield Setting(key, value, path)
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr in ("update", "from_mapping", "setdefault") and _is_config(node.func.value):
                 for keyword in node.keywords:
-                    if keyword.arg in keys:
+                    if keyword.arg is not None and keyword.arg in keys:
                         yield Setting(keyword.arg, keyword.value, path)
                 for arg in node.args:
                     if isinstance(arg, ast.Dict):
@@ -425,7 +426,7 @@ def settings(nodes: Iterable[ast.AST], path: str, keys: frozenset[str]) -> Itera
             yield from _dict_settings(node, path, keys)
 
 
-def _dict_settings(node: ast.Dict, path: str, keys: frozenset[str]) -> Iterator[Setting]:
+def _dict_settings(node: ast.Dict, path: str, keys: Container[str]) -> Iterator[Setting]:
     for key, value in zip(node.keys, node.values):
         if isinstance(key, ast.Constant) and key.value in keys:
             yield Setting(str(key.value), value, path)

@@ -3,8 +3,13 @@
 ## Why it breaks on Niblit
 Everything outside `/data` is reset on redeploy: files saved under `/app`
 (`uploads/`, `static/uploads/`, a folder next to `__file__`) vanish the next
-time you ship. The spec asks for `/data/uploads`. Paths that cannot be
-worked out statically are not reported. A default after a variable Niblit
+time you ship. The spec asks for `/data/uploads`. Besides `UPLOAD_FOLDER`,
+any setting named like one (`UPLOAD_FOLDER_IMAGE`, `AVATAR_UPLOAD_DIR`) counts;
+an upload is also saved when an image opened from it (`Image.open(file)`) is
+saved, when the path is a local variable built just before the `save()`, and
+when the upload is handed to one of the module's own functions that saves to a
+path it is given (one level deep). Paths that cannot be worked out statically
+are not reported. A default after a variable Niblit
 does not set (`os.environ.get("UPLOAD_FOLDER", "uploads")`) is what runs
 there, since its environment has only PORT, FLASK_ENV and DATABASE_PATH:
 that default is reported as a warning. Settings inside a `TestingConfig`
@@ -45,6 +50,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Iterator
 
 from deploy_check import spec
@@ -59,8 +65,24 @@ from deploy_check.rules.base import Rule
 
 RULE = Rule("upload-path", severity="error", doc=__doc__, fix="safe")
 UPLOADS = spec.UPLOADS_DIR
-_KEYS = frozenset({"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOAD_DIRECTORY", "UPLOAD_PATH", "UPLOADS_FOLDER",
-                   "UPLOADS_DIR", "UPLOADS_DEFAULT_DEST", "UPLOADED_FILES_DEST", "UPLOADED_PHOTOS_DEST", "MEDIA_ROOT"})
+_NAMED = frozenset({"UPLOADS_DEFAULT_DEST", "UPLOADED_FILES_DEST", "UPLOADED_PHOTOS_DEST", "MEDIA_ROOT"})
+# UPLOAD_FOLDER and its spellings: UPLOADS_DIR, UPLOAD_FOLDER_IMAGE, IMAGE_UPLOAD_PATH, UPLOAD_FOLDER_image.
+_KEY_PATTERN = re.compile(r"(?:^|_)UPLOADS?_(?:FOLDER|DIR|DIRECTORY|PATH|ROOT)(?:_|$)")
+# What a request hands over as the uploaded bytes, besides request.files: the raw body.
+_RAW_BODY = ("request.data", "request.stream", "request.get_data")
+
+
+class _UploadKeys:
+    """The settings that name the uploads folder (a container for python.settings)."""
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str) or (not key.isupper() and not key[:1].isupper()):
+            return False
+        return key in _NAMED or bool(_KEY_PATTERN.search(key.upper()))
+
+
+_KEYS = _UploadKeys()
+_Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def check_module(project: Project) -> Iterator[Finding]:
@@ -106,6 +128,7 @@ def _destinations(
             if unset:
                 yield setting.node, unset[1], f"{setting.key} is", unset[0]
     uploads = _upload_names(nodes)
+    functions: list[_Function] = [n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     for node in nodes:
         if (
             isinstance(node, ast.Call)
@@ -114,11 +137,66 @@ def _destinations(
             and node.args
             and _is_upload(node.func.value, uploads)
         ):
-            yield node.args[0], _directory(node.args[0], resolver), "an upload is saved in", None
+            yield node.args[0], _directory(_local(node.args[0], functions, nodes), resolver), \
+                "an upload is saved in", None
+    yield from _saved_by_helpers(nodes, functions, uploads, resolver)
+
+
+def _saved_by_helpers(
+    nodes: tuple[ast.AST, ...], functions: list[_Function], uploads: set[str], resolver: python.Resolver
+) -> Iterator[tuple[ast.AST, str | None, str, str | None]]:
+    """`save_image(path, request.data)` where the module's own save_image does `x.save(path)`:
+    the upload is saved where the caller says (one level: a helper's helpers are not followed)."""
+    saving: dict[str, set[int]] = {}  # module function -> the positions of the parameters it save()s to
+    for call in nodes:
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "save"
+                and call.args and isinstance(call.args[0], ast.Name)):
+            continue
+        function = _enclosing(call, functions)
+        params = [a.arg for a in function.args.args] if function is not None else []
+        if function is not None and call.args[0].id in params:
+            saving.setdefault(function.name, set()).add(params.index(call.args[0].id))
+    if not saving:
+        return
+    for node in nodes:
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in saving):
+            continue
+        if not any(_is_upload(arg, uploads) or _is_raw_body(arg) for arg in node.args):
+            continue
+        for position in sorted(saving[node.func.id]):
+            if position < len(node.args) and not _is_upload(node.args[position], uploads):
+                target = node.args[position]
+                yield target, _directory(_local(target, functions, nodes), resolver), "an upload is saved in", None
+
+
+def _enclosing(node: ast.AST, functions: list[_Function]) -> _Function | None:
+    """The innermost function whose lines hold the node."""
+    line = getattr(node, "lineno", 0)
+    inside = [f for f in functions if getattr(f, "lineno", 0) <= line <= (getattr(f, "end_lineno", 0) or 0)]
+    return max(inside, key=lambda f: getattr(f, "lineno", 0), default=None)
+
+
+def _local(node: ast.AST, functions: list[_Function], nodes: tuple[ast.AST, ...]) -> ast.AST:
+    """A function's local variable bound once (`path = os.path.join("uploads", name)`) -> that
+    expression; anything else as it is."""
+    if not isinstance(node, ast.Name):
+        return node
+    function = _enclosing(node, functions)
+    if function is None:
+        return node
+    first, last = getattr(function, "lineno", 0), getattr(function, "end_lineno", 0) or 0
+    bound = [
+        n.value for n in nodes
+        if isinstance(n, ast.Assign) and first <= n.lineno <= last
+        and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
+        and _enclosing(n, functions) is function
+    ]
+    return bound[0] if len(bound) == 1 else node
 
 
 def _upload_names(nodes: tuple[ast.AST, ...]) -> set[str]:
-    """Names bound to uploaded files: `f = request.files["x"]`, `for f in request.files.getlist(...)`."""
+    """Names bound to uploaded files: `f = request.files["x"]`, `for f in request.files.getlist(...)`,
+    and what is made from one (`image = Image.open(f)`, whose save() stores the upload too)."""
     names: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Assign) and _is_upload(node.value, set()):
@@ -126,7 +204,41 @@ def _upload_names(nodes: tuple[ast.AST, ...]) -> set[str]:
         elif isinstance(node, (ast.For, ast.comprehension)) and _is_upload(node.iter, set()):
             if isinstance(node.target, ast.Name):
                 names.add(node.target.id)
+    derived = [n for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)]
+    for _ in range(3):  # image = Image.open(f); small = image.resize(...) is followed a few steps
+        grown = {
+            t.id for n in derived for t in n.targets
+            if isinstance(t, ast.Name) and t.id not in names and _made_from_upload(n.value, names)
+        }
+        if not grown:
+            break
+        names |= grown
     return names
+
+
+def _made_from_upload(node: ast.AST, names: set[str]) -> bool:
+    """`Image.open(f)` or `image.convert("RGB")` for an upload f / image: a call given the upload
+    itself, or a method of it that returns a new object of the same kind."""
+    if not isinstance(node, ast.Call):
+        return False
+    if any(isinstance(a, ast.Name) and a.id in names for a in node.args):
+        return True
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _IMAGE_METHODS:
+        return False
+    made = func.value  # image.convert(...) or Image.open(f).convert(...)
+    return (isinstance(made, ast.Name) and made.id in names) or _made_from_upload(made, names)
+
+
+# PIL methods that return a new image (thumbnail() works in place and returns None).
+_IMAGE_METHODS = frozenset({"convert", "resize", "rotate", "crop", "copy", "transpose", "filter"})
+
+
+def _is_raw_body(node: ast.AST) -> bool:
+    """`request.data`, `request.stream`, `request.get_data()`: an upload sent as the request body."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    return (python.dotted(node) or "").endswith(_RAW_BODY)
 
 
 def _is_upload(node: ast.AST, names: set[str]) -> bool:
