@@ -61,6 +61,8 @@ def test_no_probe_routes_probes_the_smoke_paths_only(docker_client, leftovers):
     [
         ("bound-8000", ("app.py", 12), "127.0.0.1:8000"),     # app.run(host="127.0.0.1", port=8000)
         ("gunicorn-8000", ("Dockerfile", 23), "0.0.0.0:8000"),  # gunicorn --bind 0.0.0.0:8000
+        # no --bind in the CMD: gunicorn takes ./gunicorn.conf.py's over PORT's default
+        ("gunicorn-conf-8000", ("gunicorn.conf.py", 2), "127.0.0.1:8000"),
     ],
 )
 def test_what_the_app_bound_is_read_from_its_sockets(docker_client, leftovers, app, expected, bound):
@@ -71,6 +73,16 @@ def test_what_the_app_bound_is_read_from_its_sockets(docker_client, leftovers, a
     (boot,) = boots
     assert (boot.path, boot.line) == expected
     assert f"listens on {bound} (" in boot.message and "0.0.0.0:5000" in boot.message
+    assert leftovers(docker_client) == []
+
+
+def test_gunicorn_without_bind_listens_on_niblits_port(docker_client, leftovers):
+    # gunicorn's default bind is 0.0.0.0:$PORT when PORT is set, and Niblit sets PORT=5000:
+    # the CMD without --bind is only drift from the template (dockerfile-cmd), and it serves.
+    report = check(str(APPS / "gunicorn-port-default"), Options(build_dockerfile="repository"),
+                   docker_client=docker_client)
+    assert report.smoke.status == "ok" and report.smoke.routes[0]["status"] == 200
+    assert sorted((f.rule, f.path, f.line) for f in report.findings) == [("dockerfile-cmd", "Dockerfile", 23)]
     assert leftovers(docker_client) == []
 
 
