@@ -29,20 +29,23 @@ def test_routes_are_discovered_probed_and_judged(docker_client, leftovers):
 def test_routes_from_the_source_when_the_url_map_cannot_be_read(docker_client, leftovers):
     # Its import resolves the container's own host name: the network-less inspection cannot.
     # No Dockerfile: the template is built on a fixed copy, whose database-path fix rewrites
-    # line 25 (and adds `import os` above it): the 500 is still on the user's line 25.
+    # line 26 (and adds `import os` above it): the 500 is still on the user's line 26. /widgets
+    # fails after it with 600 lines of traceback: /stats's is still found.
     report = check(str(APPS / "fallback-routes"), Options(), docker_client=docker_client)
     discovery = report.smoke.route_discovery
     assert discovery["source"] == "decorators" and "gaierror" in discovery["error"]
     http = [(f.severity.value, f.path, f.line) for f in report.findings if f.rule == "smoke-http"]
-    assert http == [("error", "app.py", 25)]
-    (failed,) = [entry for entry in report.smoke.routes if "finding" in entry]
-    assert (failed["path"], failed["status"], failed["finding"]["line"]) == ("/stats", 500, 25)
-    assert failed["finding"]["log"].splitlines()[-1] == "sqlite3.OperationalError: no such table: notes"
+    assert http == [("error", "app.py", 26), ("error", "app.py", 57)]
+    failed = {entry["path"]: entry for entry in report.smoke.routes if "finding" in entry}
+    assert sorted(failed) == ["/stats", "/widgets"]
+    assert (failed["/stats"]["status"], failed["/stats"]["finding"]["line"]) == (500, 26)
+    assert failed["/stats"]["finding"]["log"].splitlines()[-1] == "sqlite3.OperationalError: no such table: notes"
+    assert "LookupError: a traceback of 600 lines" in failed["/widgets"]["finding"]["message"]
     probed = {entry["path"]: entry["status"] for entry in report.smoke.routes}
     # Blueprints under the url_prefix they were registered with (shop: not its own /ignored);
     # a converter, a POST-only route and state-changing names are not probed.
     assert probed == {"/": 200, "/feed/": 200, "/shop/": 200, "/shop/cart": 200, "/staff/reports": 401,
-                      "/stats": 500}
+                      "/stats": 500, "/widgets": 500}
     assert discovery["skipped"] == [{"path": "/logout", "why": "its name says it changes state"},
                                     {"path": "/shop/cart/empty", "why": "its name says it changes state"}]
     assert leftovers(docker_client) == []

@@ -40,15 +40,13 @@ def last_crash(log: str) -> Crash | None:
 
 def request_crash(log: str, path: str) -> Crash | None:
     """The traceback Flask logged for a request to `path` ("Exception on /x [GET]"), or None."""
-    lines = log.splitlines()
-    marker = f"Exception on {path} ["
-    for index in range(len(lines) - 1, -1, -1):
-        if marker in lines[index]:
-            following = lines[index + 1:index + 400]
-            if following and following[0].lstrip().startswith("Traceback (most recent call last)"):
-                return _crash(following[1:])
-            return _crash(following)
-    return None
+    record = _request_record(log, path)
+    if record is None:
+        return None
+    following = record[1:]
+    if following and following[0].lstrip().startswith("Traceback (most recent call last)"):
+        return _crash(following[1:])
+    return _crash(following)
 
 
 # A new record in the log, as Flask's and gunicorn's default formats start one ("[2026-12-01 ...").
@@ -57,8 +55,18 @@ REQUEST_LOG_LINES = 60
 
 
 def request_log(log: str, path: str) -> str | None:
-    """The log record of the last request to `path` that raised ("Exception on /x [GET]" and
-    its traceback, up to the next record), its last REQUEST_LOG_LINES lines; None without one."""
+    """The log record of the last request to `path` that raised, its first line and last
+    REQUEST_LOG_LINES - 1 lines (where the exception is); None without one."""
+    record = _request_record(log, path)
+    if record is None:
+        return None
+    if len(record) > REQUEST_LOG_LINES:
+        record = [record[0], *record[len(record) - REQUEST_LOG_LINES + 1:]]
+    return "\n".join(record)
+
+
+def _request_record(log: str, path: str) -> list[str] | None:
+    """The lines of the last "Exception on <path> [" record, up to the next record."""
     lines = log.splitlines()
     marker = f"Exception on {path} ["
     for index in range(len(lines) - 1, -1, -1):
@@ -66,10 +74,7 @@ def request_log(log: str, path: str) -> str | None:
             end = index + 1
             while end < len(lines) and not _RECORD.match(lines[end]):
                 end += 1
-            record = lines[index:end]
-            if len(record) > REQUEST_LOG_LINES:
-                record = [record[0], *record[len(record) - REQUEST_LOG_LINES + 1:]]
-            return "\n".join(record)
+            return lines[index:end]
     return None
 
 

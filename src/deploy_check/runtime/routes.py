@@ -33,6 +33,8 @@ PROBE_SECONDS = 10.0
 PROBE_TIMEOUT = 5.0
 CONCURRENCY = 2
 MAX_PATH = 200
+# The app's log lines read after the probes, where each failed probe's traceback is found.
+LOG_LINES = 200 * MAX_ROUTES
 
 # Words in a route's path or endpoint that say a GET on it changes something.
 STATE_CHANGING = frozenset("""

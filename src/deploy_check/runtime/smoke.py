@@ -251,8 +251,9 @@ def _exited(container: Any, run: Run) -> bool:
     return False
 
 
-def logs(container: Any) -> str:
-    return bytes(container.logs(stdout=True, stderr=True, tail=400)).decode("utf-8", "replace")
+def logs(container: Any, tail: int = 400, since: int | None = None) -> str:
+    """The container's last `tail` lines of output (only those since `since`, epoch seconds)."""
+    return bytes(container.logs(stdout=True, stderr=True, tail=tail, since=since)).decode("utf-8", "replace")
 
 
 def oom_events(client: Any, container_id: str, since: float) -> int:

@@ -1,6 +1,7 @@
 """Routes that deploy-check's inspection cannot list: importing the app needs the container's
 network (its own address, by its host name), and the inspection runs without one. The routes
-come from the source instead, blueprints under their url_prefix; /stats 500s (line 25)."""
+come from the source instead, blueprints under their url_prefix. /stats 500s (line 26), and
+/widgets after it, with a traceback longer than the log the smoke paths read (line 57)."""
 import socket
 import sqlite3
 
@@ -45,3 +46,18 @@ def submit():
 def logout():
     open("/data/logged-out", "w").close()  # never probed: its name says it changes state
     return "bye"
+
+
+def ping(depth):
+    return pong(depth - 1)
+
+
+def pong(depth):
+    if depth == 0:
+        raise LookupError("a traceback of 600 lines, after /stats's")
+    return ping(depth)
+
+
+@app.route("/widgets")
+def widgets():
+    return ping(150)
