@@ -44,7 +44,14 @@ def sample_report() -> Report:
     report.build = BuildStage("failed", 12.34, 150 * 1024 * 1024, dockerfile="template", fixed_tree=True,
                               note="smoke-tested with the spec's template, because your Dockerfile differs: "
                               "this is what Niblit runs once it is fixed")
-    report.smoke = SmokeStage("ok", 1.2, 47 * 1024 * 1024, "ok")
+    report.smoke = SmokeStage("ok", 1.2, 47 * 1024 * 1024, "ok", routes=[
+        {"path": "/", "status": 200, "seconds": 0.1},
+        {"path": "/report", "status": 500, "seconds": 0.02, "finding": {"rule": "smoke-http"}},
+        {"path": "/login", "status": 200, "seconds": 0.01},
+        {"path": "/account", "status": 302, "seconds": 0.01},
+        {"path": "/<b>|x`", "status": 200, "seconds": 0.01},
+    ], route_discovery={"source": "url_map", "probed": 4, "error": None,
+                        "skipped": [{"path": "/logout", "why": "its name says it changes state"}]})
     report.package = PackageStage("ok", "out/app.zip", 12345, 7, "ab" * 32,
                                   excluded=[{"path": ".env", "reason": "secret file"}, {"path": "a|b", "reason": "x"}])
     return report

@@ -211,6 +211,10 @@ def test_a_route_finding_carries_its_own_requests_traceback_only(tmp_path):
     finding = routes.judge(Project(str(tmp_path)), item, log)
     assert finding.log.splitlines()[0].endswith("Exception on /report [GET]")
     assert finding.log.splitlines()[-1].startswith("FileNotFoundError:")  # not /other's, nor gunicorn's line
+    # Flask's own frame is left out, the app's kept with its code.
+    assert finding.log.splitlines()[1:5] == ["Traceback (most recent call last):", "  (1 frame of libraries left out)",
+                                             '  File "/app/app.py", line 17, in report',
+                                             '    rows = open("/app/missing.csv").read()']
     long = "[2026-12-01 19:48:28,125] ERROR in app: Exception on /x [GET]\n" + "  line\n" * 200
     assert len(tracebacks.request_log(long, "/x").splitlines()) == tracebacks.REQUEST_LOG_LINES
     assert tracebacks.request_log(long, "/y") is None

@@ -60,9 +60,35 @@ def request_log(log: str, path: str) -> str | None:
     record = _request_record(log, path)
     if record is None:
         return None
+    record = _own_frames(record)
     if len(record) > REQUEST_LOG_LINES:
         record = [record[0], *record[len(record) - REQUEST_LOG_LINES + 1:]]
     return "\n".join(record)
+
+
+def _own_frames(lines: list[str]) -> list[str]:
+    """A traceback with the frames outside the repository (Flask's, SQLAlchemy's) left out and
+    counted: what is left is the app's own frames with their code, and the exceptions."""
+    out: list[str] = []
+    skipping = False
+    left_out = 0
+    for line in lines:
+        match = _FRAME.match(line)
+        if match:
+            name = match.group("file")
+            skipping = not name.startswith(APP_ROOT) or "/site-packages/" in name or "/dist-packages/" in name
+            left_out += skipping
+            if skipping:
+                continue
+        elif skipping and line.startswith("    "):
+            continue  # the left-out frame's code and carets
+        else:
+            skipping = False
+        out.append(line)
+    if left_out:
+        at = next((i + 1 for i, line in enumerate(out) if line.lstrip().startswith("Traceback (")), 1)
+        out.insert(at, f"  ({left_out} frame{'s' if left_out != 1 else ''} of libraries left out)")
+    return out
 
 
 def _request_record(log: str, path: str) -> list[str] | None:

@@ -17,6 +17,7 @@ from deploy_check.baseline import Baseline
 from deploy_check.baseline import Entry
 from deploy_check.baseline import figures_of
 from deploy_check.finding import Finding
+from deploy_check.report import probes
 from deploy_check.report.summary import cell
 from deploy_check.run_report import Report
 
@@ -84,6 +85,9 @@ def render(report: Report, context: RenderContext, data: CommentInput) -> str:
         out.extend(["<sub>only-changed: findings on lines this pull request did not change are left out "
                     f"({data.hidden}); build and smoke findings and the verdict always count.</sub>", ""])
     out.extend(_figures(report, data.base, data.base_label))
+    probed = probes.of(report.smoke)
+    if probed is not None:
+        out.extend(["**Routes**: " + "<br>".join(text(line) for line in probes.lines(probed)), ""])
     if data.suggestions:
         out.extend([f"{data.suggestions} safe fix(es) on the changed lines are in this pull request's review, "
                     "as suggestions to commit with a click.", ""])

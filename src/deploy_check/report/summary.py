@@ -9,6 +9,7 @@ from deploy_check import rules
 from deploy_check.finding import Finding
 from deploy_check import spec
 from deploy_check.options import fails
+from deploy_check.report import probes
 from deploy_check.run_report import Report
 
 if TYPE_CHECKING:
@@ -109,6 +110,9 @@ def _figures(report: Report) -> list[str]:
         rows.append(f"| Peak memory | {facts['peak memory']} of {facts['memory limit']} ({facts['memory share']}) |"
                     if "peak memory" in facts else "| Peak memory | — |")
         rows.append(f"| Restart on the same {spec.DATA_DIR} | {facts['restart']} |")
+        probed = probes.of(smoke)
+        if probed is not None:
+            rows.append(f"| Routes | {'<br>'.join(cell(line) for line in probes.lines(probed))} |")
     else:
         rows.append("| Smoke test | skipped |")
     return ["| Check | Result |", "|---|---|", *rows, ""]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from deploy_check.finding import Finding
 from deploy_check.finding import Severity
+from deploy_check.report import probes
 from deploy_check.run_report import Report
 
 if TYPE_CHECKING:
@@ -116,6 +117,10 @@ def _stages(report: Report) -> list[str]:
                          + (f" of {facts['memory limit']}" if "memory limit" in facts else ""))
         parts.append(f"restart {facts['restart']}")
         out.append(", ".join(parts))
+        probed = probes.of(smoke)
+        if probed is not None:
+            for index, line in enumerate(probes.lines(probed)):
+                out.append(("routes:  " if index == 0 else "         ") + printable(line))
     if package.ran:
         facts = package.describe()
         if facts:
