@@ -108,6 +108,15 @@ def test_requirement_findings(tmp_path, files, expected):
         # modules a distribution brings besides its own name (seen on a real repository: pymongo's bson, gridfs)
         ({"app.py": "import gridfs\nfrom bson import ObjectId\nimport attr\nimport dns.resolver\n",
           "requirements.txt": OK + "pymongo\nattrs\ndnspython\n"}, []),
+        # A Flask extension installs Flask (postrational/rest_api_demo lists only flask-restplus and
+        # Flask-SQLAlchemy): flask and its dependencies import; requirements-flask still says the spec wants it.
+        ({"app.py": "from flask import Flask\nimport werkzeug\nfrom flask_restplus import Api\n",
+          "requirements.txt": "flask-restplus==0.9.2\ngunicorn\n"}, []),
+        ({"app.py": "import jinja2\n", "requirements.txt": "Bootstrap-Flask\ngunicorn\n"}, []),
+        # ... and what a dependency brings in turn: flask-migrate -> Flask-SQLAlchemy -> SQLAlchemy -> greenlet.
+        ({"app.py": "import greenlet\n", "requirements.txt": OK + "Flask-Migrate\n"}, []),
+        # Without an extension, flask is still not there.
+        ({"app.py": "import flask\n", "requirements.txt": "gunicorn\nflaskr-tools\n"}, [("app.py", 1)]),
     ],
 )
 def test_import_not_in_requirements(tmp_path, files, expected):

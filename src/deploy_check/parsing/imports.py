@@ -260,15 +260,32 @@ def _is_type_checking(test: ast.expr) -> bool:
 
 
 def provided_modules(distributions: set[str]) -> set[str]:
-    """Modules that these (canonical) distribution names make importable."""
+    """Modules that these (canonical) distribution names make importable, with what their
+    dependencies bring in turn (flask-migrate brings Flask-SQLAlchemy, and so SQLAlchemy's)."""
     provided: set[str] = set()
-    for dist in distributions:
-        provided |= DIST_PROVIDES.get(dist, frozenset())
+    pending = sorted(distributions)
+    seen: set[str] = set()
+    while pending:
+        dist = pending.pop()
+        if dist in seen:
+            continue
+        seen.add(dist)
+        brought = DIST_PROVIDES.get(dist, frozenset())
+        provided |= brought
+        pending.extend(distribution_for(module) for module in brought if distribution_for(module) in DIST_PROVIDES)
+        if is_flask_extension(dist):
+            pending.append("flask")  # an extension requires Flask: flask-restplus alone installs it
         provided.add(dist.replace("-", "_"))
         provided.add(dist.replace("-", "_").replace("python_", "", 1))
         provided.add(dist.replace("-", "_").removesuffix("_python"))
         provided.add(dist.replace("-", "_").removeprefix("py"))
     return provided
+
+
+def is_flask_extension(dist: str) -> bool:
+    """A Flask extension by the naming convention Flask's docs set (`Flask-Foo`, or `Foo-Flask`):
+    it depends on Flask, so requiring it installs Flask and Flask's own dependencies."""
+    return dist != "flask" and (dist.startswith("flask-") or dist.endswith("-flask"))
 
 
 def distribution_for(module: str) -> str:

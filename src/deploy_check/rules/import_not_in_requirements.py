@@ -6,7 +6,8 @@ installed locally but never listed is missing there, and the app crashes on
 start with `ModuleNotFoundError` (the spec's "Module not found").
 The standard library, the repository's own modules, modules that the listed
 distributions bring with them (`werkzeug` with Flask, `sqlalchemy` with
-Flask-SQLAlchemy) and the usual import-name/distribution-name gaps (`yaml` is
+Flask-SQLAlchemy, Flask itself with any Flask extension such as
+Flask-RESTPlus, and what those bring in turn) and the usual import-name/distribution-name gaps (`yaml` is
 PyYAML, `PIL` is Pillow, `dotenv` is python-dotenv, ...) are understood.
 Modules Python 3.12 removed (`distutils`, `imp`, `asyncore`, `asynchat`,
 `smtpd`) are not the standard library on Niblit and are reported too.
