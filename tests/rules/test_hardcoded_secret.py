@@ -16,6 +16,17 @@ R = "hardcoded-secret"
 AWS = "AKIA" + "IOSFODNN7" + "REALKEY"[:0] + "EXAMPLE"
 STRIPE = "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 GITHUB = "ghp_" + "wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx"
+
+
+def _jwt(claims: str) -> str:
+    """A JSON Web Token (HS256 header) with these claims and a made-up signature."""
+    import base64
+    part = lambda text: base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")  # noqa: E731
+    return part('{"typ":"JWT","alg":"HS256"}') + "." + part(claims) + "." + "Zm9vYmFyYmF6cXV4cXV1eA"
+
+
+EXPIRED_JWT = _jwt('{"iat":1578395485,"exp":1578481885,"identity":"5e14"}')  # January 2020
+LIVE_JWT = _jwt('{"iat":1578395485,"exp":4102444800,"identity":"5e14"}')  # 2100
 PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIEpAIBAAKCAQEAxyz0123456789abcdef\n-----END RSA PRIVATE KEY-----\n"
 
 
@@ -91,6 +102,12 @@ CASES = [
     ("recaptcha test keys", _py('c = {"RECAPTCHA_SECRETKEY": "6LeIxAcTAAAAAGG-vFI1TnRWxMZNFuojJ4WifJWe"}\n'), []),
     # A CI file naming a secret kept elsewhere.
     ("drone from_secret", {".drone.yml": "steps:\n- settings:\n    password:\n      from_secret: docker_password\n"}, []),
+    # A JSON Web Token grants access until its exp claim: an expired one (a tutorial's sample reset
+    # link, seen in paurakhsharma/flask-rest-api-blog-series) is not a secret; one without exp still is.
+    ("expired jwt in docs", {"docs/reset.md": f"<a href=\"http://localhost:3000/reset/{EXPIRED_JWT}\">\n"}, []),
+    ("live jwt in docs", {"docs/reset.md": f"token: {LIVE_JWT}\n"}, [("docs/reset.md", 1, 8)]),
+    ("jwt without exp", {"static/app.js": f'const t = "{_jwt("""{"sub":"1234567890"}""")}";\n'},
+     [("static/app.js", 1, 12)]),
     ("lock file", {"package-lock.json": f'{{"x": "{GITHUB}"}}\n'}, []),
     ("pyc", {"x.pyc": f"{AWS}\n"}, []),
     ("templated yaml", {"config.yml": "password: ${DB_PASSWORD}\n"}, []),
@@ -177,3 +194,20 @@ def test_a_placeholder_secret_key_is_still_a_fixed_key(tmp_path):
 
     (tmp_path / "app.py").write_text("app.config['SECRET_KEY'] = 'change me'\n")
     assert len(list(hardcoded_secret.check(Project(str(tmp_path))))) == 1
+
+
+@pytest.mark.parametrize(
+    ("token", "expired"),
+    [
+        (EXPIRED_JWT, True),
+        (LIVE_JWT, False),
+        (_jwt('{"exp":true}'), False),  # a bool is no time
+        (_jwt('{"exp":"1578481885"}'), False),
+        (_jwt("[" * 3000 + "]" * 3000), False),  # deep nesting: bounded, never a crash
+        ("eyJhbGciOiJIUzI1NiJ9.%%%.sig", False),
+        ("no-dots", False),
+    ],
+)
+def test_expired_jwt(token: str, expired: bool) -> None:
+    from deploy_check.parsing.secret_detectors import expired_jwt
+    assert expired_jwt(token, now=1_700_000_000) is expired

@@ -6,7 +6,11 @@ do not pay for it, and a full run imports it while the engine builds the image.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
+import time
 from collections.abc import Iterator
 
 from detect_secrets.filters.allowlist import is_line_allowlisted
@@ -50,6 +54,7 @@ from deploy_check.parsing.prefilter import Prefilter
 # overlap the keyword checks), IP addresses (not secrets), Cloudant/SoftLayer.
 # user:password@host in a URL (left out in test code, where such URLs are fixtures).
 URL_PASSWORDS = BasicAuthDetector()
+_JWT = JwtTokenDetector()
 FORMAT_PLUGINS: tuple[BasePlugin, ...] = (
     ArtifactoryDetector(),
     AWSKeyDetector(),
@@ -58,7 +63,7 @@ FORMAT_PLUGINS: tuple[BasePlugin, ...] = (
     DiscordBotTokenDetector(),
     GitHubTokenDetector(),
     GitLabTokenDetector(),
-    JwtTokenDetector(),
+    _JWT,
     MailchimpDetector(),
     NpmDetector(),
     OpenAIDetector(),
@@ -197,6 +202,8 @@ def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
         return True
     if plugin is _ENTROPY and not (secret_hit.ENTROPY_MIN_LEN <= len(value) <= secret_hit.ENTROPY_MAX_LEN):
         return True
+    if plugin is _JWT:
+        return expired_jwt(value)
     if plugin is not _KEYWORD and plugin is not _ENTROPY:
         return False
     if _NAMED_REFERENCE.match(line):
@@ -210,6 +217,22 @@ def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
         or is_indirect_reference(line)
         or is_not_alphanumeric_string(value)
     )
+
+
+def expired_jwt(token: str, now: float | None = None) -> bool:
+    """A JSON Web Token whose `exp` claim is past: it grants nothing (a tutorial's sample
+    reset link), so it is not a secret. A token without a readable `exp` is kept."""
+    parts = token.split(".")
+    if len(parts) < 2 or len(parts[1]) > 4096:
+        return False
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (binascii.Error, ValueError, RecursionError):
+        return False
+    expiry = claims.get("exp") if isinstance(claims, dict) else None
+    if not isinstance(expiry, (int, float)) or isinstance(expiry, bool):
+        return False
+    return expiry < (time.time() if now is None else now)
 
 
 def _private_key_lines(lines: list[str], start: int) -> tuple[str, ...]:

@@ -24,7 +24,8 @@ test database). A slot to fill in is not a value, even for `SECRET_KEY`
 (`"<your-secret-key>"`, `"{password}"` in an f-string URL, `"${TOKEN}"`), nor
 is an API key's placeholder (`"YOUR_API_KEY"`, `"some_token.."`), a name of a
 secret kept elsewhere (Drone's `from_secret: docker_password`) or a key its
-provider publishes for tests (reCAPTCHA's test keys). A committed `.env` is
+provider publishes for tests (reCAPTCHA's test keys), nor a JSON Web Token
+whose `exp` claim is past (a tutorial's sample link: it grants nothing). A committed `.env` is
 read too, although the zip leaves the root one out: each secret in it is
 reported on its line, besides `secret-file` on the file. The message names the kind of
 secret, never its value: a `SECRET_KEY` in a Django project's settings (a module
