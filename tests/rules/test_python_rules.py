@@ -202,6 +202,36 @@ def test_database_path_ignores_tests(tmp_path):
     assert lines_of(database_path, tmp_path, {"tests/test_db.py": "import sqlite3\nsqlite3.connect('t.db')\n"}) == []
 
 
+DYNACONF_SETTINGS = """[default]
+DEBUG = false
+SQLALCHEMY_DATABASE_URI = 'sqlite:///development.db'
+TITLE = "project"
+
+[testing]
+SQLALCHEMY_DATABASE_URI = 'sqlite:///testing.db'
+
+[production]
+"SQLALCHEMY_DATABASE_URI" = "sqlite:///production.db"   # chosen by FLASK_ENV=production
+DB_PATH = "app.db"
+"""
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        # Dynaconf's settings.toml (seen in rochacbruno/flask-project-template): every table but the tests'.
+        ({"settings.toml": DYNACONF_SETTINGS},
+         [("settings.toml", 3), ("settings.toml", 10), ("settings.toml", 11)]),
+        ({"config/app.toml": "[flask]\nSQLALCHEMY_DATABASE_URI = 'sqlite:////data/app.db'\nDATABASE_PATH = '/data/app.db'\n"}, []),
+        ({"config.toml": "database_url = 'postgresql://db/x'\nname = 'site.db'\n"}, []),  # not SQLite; not a database key
+        ({"config.toml": "DATABASE_URL = [\n  'sqlite:///x.db',\n]\nDATABASE = 'sqlite:///x.db' 'y'\n"}, []),  # not a string; not TOML
+        ({"pyproject.toml": "[tool.x]\nDATABASE_URL = 'sqlite:///x.db'\n"}, []),  # tool configuration
+    ],
+)
+def test_database_path_in_toml_settings(tmp_path, files, expected):
+    assert lines_of(database_path, tmp_path, files) == expected
+
+
 @pytest.mark.parametrize(
     "source, expected",
     [

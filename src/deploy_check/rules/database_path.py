@@ -14,6 +14,10 @@ A default after a variable Niblit does *not* set
 "app.db")`, the pattern of many tutorials) is what runs on Niblit, whose
 environment has only PORT, FLASK_ENV and DATABASE_PATH: that default is
 reported as a warning, since you might set the variable some other way.
+The same settings in a TOML file the app loads (Dynaconf's `settings.toml`, a
+file given to `app.config.from_file`) are read too: a
+`SQLALCHEMY_DATABASE_URI = "sqlite:///x.db"` in any table but the tests'
+(`[testing]`) is reported on its line (not in tool files such as pyproject.toml).
 Settings inside a `TestingConfig` (or `TestConfig`, `Test...`) class are the
 tests' and not reported. Another framework's settings are not the app's: a stray Django project's
 `settings.py` (a module with `INSTALLED_APPS` or `django` imports, or the one
@@ -66,10 +70,12 @@ from collections.abc import Iterator
 from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Fix
+from deploy_check.finding import Location
 from deploy_check.finding import Severity
 from deploy_check.fixing import codemod
 from deploy_check.parsing import frameworks
 from deploy_check.parsing import python
+from deploy_check.parsing import settings_files
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
 
@@ -80,6 +86,8 @@ _CONNECT_CALLS = ("sqlite3.connect", "sqlite3.dbapi2.connect", "aiosqlite.connec
                   "dataset.connect", "sqlalchemy.ext.asyncio.create_async_engine")
 _KEYS = frozenset({"SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "DATABASE_URI", "DATABASE", spec.DATABASE_PATH_VARIABLE,
                    "DB_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_PATH", "SQLITE_DB", "DB_NAME", "DB_URI"})
+# Keys whose value is a file path, not a URL.
+_PLAIN_KEYS = frozenset({spec.DATABASE_PATH_VARIABLE, "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB"})
 _DB_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
 
 
@@ -136,6 +144,25 @@ def check_module(project: Project) -> Iterator[Finding]:
                 )
 
 
+def check(project: Project) -> Iterator[Finding]:
+    """SQLite URLs in the TOML settings files an app loads (Dynaconf's settings.toml)."""
+    for setting in settings_files.settings(project):
+        if setting.key.upper() not in _KEYS or settings_files.for_tests(setting):
+            continue
+        plain = setting.key.upper() in _PLAIN_KEYS
+        path = sqlite_path(setting.value, plain_paths=plain)
+        if path is None or python.under(path, spec.DATA_DIR):
+            continue
+        where = f" ([{setting.table}])" if setting.table else ""
+        target = spec.DATABASE_PATH if plain else f"sqlite:///{spec.DATABASE_PATH}"
+        yield RULE.finding(
+            f"SQLite database at {path!r}{where} is outside {spec.DATA_DIR}: it is reset on every redeploy",
+            Location(setting.path, setting.line, setting.column),
+            hint=f"set {setting.key} = \"{target}\" (or read {spec.DATABASE_PATH_VARIABLE} from the environment "
+            "in code)",
+        )
+
+
 def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tuple[ast.AST, str | None, str | None]]:
     """(node, the SQLite path it resolves to, the environment variable it falls back from)."""
     for node in nodes:
@@ -155,7 +182,7 @@ def _uses(nodes: tuple[ast.AST, ...], resolver: python.Resolver) -> Iterator[tup
     for setting in python.settings(nodes, resolver.path, _KEYS):
         if id(setting.node) in for_tests:  # a TestingConfig's database or folder is the tests' business
             continue
-        plain = setting.key in (spec.DATABASE_PATH_VARIABLE, "DB_PATH", "SQLITE_PATH", "DB_FILE", "DATABASE_FILE", "SQLITE_DB")
+        plain = setting.key in _PLAIN_KEYS
         yield from _resolved(setting.node, resolver, plain)
 
 
