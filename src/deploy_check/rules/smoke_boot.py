@@ -17,8 +17,11 @@ answer.
 
 When the app never answers, its listening sockets (`/proc/net/tcp*` inside the
 container) say exactly what it bound (`127.0.0.1:8000`) against what Niblit
-connects to (`0.0.0.0:5000`); the finding sits on the Dockerfile's CMD when a
-server command there binds, else on the `app.run(...)` line of app.py.
+connects to (`0.0.0.0:5000`); the finding sits where the bind is decided, as
+gunicorn decides it (see `dockerfile-port`): on the `bind = ...` line of
+`gunicorn.conf.py` (or the `-c` file) or the `GUNICORN_CMD_ARGS` ENV line when
+the CMD has no `--bind`, on the Dockerfile's CMD when a server command there
+runs, else on the `app.run(...)` line of app.py.
 
 A container that cannot even start because of what the image holds is
 this rule too, placed where the fix goes: gunicorn missing from the image
