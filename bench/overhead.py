@@ -3,8 +3,9 @@
     .venv/bin/python bench/overhead.py [RUNS]     # default 3
 
 Both sides build example/ from a cold image tag (layer cache as the machine has
-it), run it with -m 256m and a /data volume on a published loopback port and
-wait for the first 200. deploy-check also lints, watches memory, diffs the
+it), run it with -m 256m and a /data volume on a published loopback port, wait
+for the first 200 and remove what they made (timed: deploy-check's run includes
+its cleanup). deploy-check also lints, watches memory, diffs the
 filesystem and does the restart check (stop, start a second container on the
 same volume, wait for its answer), imports the app once more in a short-lived
 container (route discovery, import times and memory), reads the processes
@@ -51,9 +52,11 @@ def _look_inside(cid: str) -> None:
 
 
 def plain_docker(restart: bool) -> dict[str, float]:
-    """By hand: build, run, first 200; with `restart`, the rest of deploy-check's engine work:
-    the import in a second container beside the boot, the processes and one exec, the
-    second run on the same volume until it answers, and one exec in it."""
+    """By hand: build, run, first 200, and the removal of what that made; with `restart`, the
+    rest of deploy-check's engine work: the import in a second container beside the boot, the
+    processes and one exec, the second run on the same volume until it answers (with the first
+    container's `docker diff` meanwhile, as deploy-check does it) and one exec in it. Each step
+    as a shell script would do it, the independent ones at once."""
     tag, volume = "bench-plain:latest", "bench-plain-data"
     start = time.perf_counter()
     subprocess.run(["docker", "build", "-q", "-t", tag, str(EXAMPLE)], check=True, capture_output=True)
@@ -70,14 +73,18 @@ def plain_docker(restart: bool) -> dict[str, float]:
             inspect.wait()
             _look_inside(cids[0])
             subprocess.run(["docker", "stop", cids[0]], check=True, capture_output=True)
+            diff = subprocess.Popen(["docker", "diff", cids[0]], stdout=subprocess.DEVNULL)
             cids.append(_run_until_answer(tag, volume))
             _look_inside(cids[1])
+            diff.wait()
         done = time.perf_counter()
     finally:
         subprocess.run(["docker", "rm", "-f", *cids], capture_output=True)
         subprocess.run(["docker", "volume", "rm", "-f", volume], capture_output=True)
         subprocess.run(["docker", "rmi", "-f", tag], capture_output=True)
-    return {"build": built - start, "to_first_answer": answered - built, "total": done - start}
+    removed = time.perf_counter()
+    return {"build": built - start, "to_first_answer": answered - built, "cleanup": removed - done,
+            "before_cleanup": done - start, "total": removed - start}
 
 
 def deploy_check(probe_routes: bool = True) -> dict[str, float]:
@@ -116,9 +123,10 @@ def main(runs: int) -> None:
           f"(build {med(ours, 'build'):.1f} s, cold start {med(ours, 'cold_start'):.1f} s, "
           f"peak {med(ours, 'peak_mib'):.0f} MiB)")
     print(f"overhead over build + one boot: {med(ours, 'total') - med(plain, 'total'):.2f} s")
-    print(f"plain docker, the same engine work (also stop + second run on the same volume + 200): "
-          f"{med(again, 'total'):.2f} s")
-    print(f"overhead over the same engine work by hand: {med(ours, 'total') - med(again, 'total'):.2f} s")
+    print(f"plain docker, the same engine work (also stop + second run on the same volume + 200 + diff + cleanup): "
+          f"{med(again, 'total'):.2f} s (cleanup {med(again, 'cleanup'):.2f} s)")
+    print(f"overhead over the same engine work by hand: {med(ours, 'total') - med(again, 'total'):.2f} s "
+          f"({med(ours, 'total') - med(again, 'before_cleanup'):.2f} s if the hand's cleanup were free)")
     print(f"route probing: {med(ours, 'probed'):.0f} routes beyond the smoke paths in {med(ours, 'probe_seconds'):.3f} s; "
           f"--no-probe-routes {med(unprobed, 'total'):.2f} s, so probing costs "
           f"{med(ours, 'total') - med(unprobed, 'total'):+.2f} s")
