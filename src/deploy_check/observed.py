@@ -42,6 +42,9 @@ class Run:
     loopback: str = ""
     # The app said it listens on another port than 5000 (from its log, twice a second apart).
     elsewhere: str = ""
+    # What its sockets showed it listening on instead, for runtime/listening.WRONG_BIND_SECONDS
+    # without an answer ("0.0.0.0:8000"): the wait ended there, whatever its log said.
+    listening: str = ""
     # How long the smoke test waited for a first answer, in seconds.
     timeout: float = 0.0
 

@@ -13,7 +13,9 @@ container lives on, answering nothing), or a server listening only on the
 container's own 127.0.0.1 (Flask's `app.run()` default), which nothing
 outside the container can reach, or on another port than 5000. The latter is
 reported even where deploy-check, sharing the app's network inside a runner, got an
-answer.
+answer. Nor when the app's sockets tell, whatever its log says: once it has
+listened for 2 s, and never on every address at port 5000 (a silent
+`gunicorn --bind 0.0.0.0:8000 --log-level warning`), it is not going to answer.
 
 When the app never answers, its listening sockets (`/proc/net/tcp*` inside the
 container) say exactly what it bound (`127.0.0.1:8000`) against what Niblit

@@ -172,7 +172,7 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     inspected = inspection.result(options.timeout, booted)
     listening = None
     if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?
-        listening = sockets.wrong_bind(project, sockets.read(container), run.elsewhere)
+        listening = sockets.wrong_bind(project, sockets.read(container), run.elsewhere or run.listening)
     probed = _probe_routes(project, options, run, container, inspected) if options.probe_routes else None
     # Memory last, so the peak covers as much of the run as possible, but before the restart
     # check stops the container (which ends its cgroup).

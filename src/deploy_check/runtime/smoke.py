@@ -11,6 +11,7 @@ from deploy_check import spec
 from deploy_check.observed import Answer
 from deploy_check.observed import Run
 from deploy_check.runtime import faults
+from deploy_check.runtime import listening
 from deploy_check.runtime import probe
 from deploy_check.parsing import tracebacks
 from deploy_check.runtime.network import Placement
@@ -204,6 +205,7 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
     first = paths[0]
     last: Answer | None = None
     next_log_check = run.started + LOG_CHECK_SECONDS
+    binds = listening.BindWatch(container)
     while time.monotonic() < deadline:
         if _exited(container, run):
             break
@@ -211,6 +213,9 @@ def watch(container: Any, base_url: str, paths: tuple[str, ...], timeout: float,
         if last.status is not None:
             run.first_answer = time.monotonic()
             run.answers[first] = last
+            break
+        if binds.wrong(time.monotonic()):
+            run.listening = binds.shown
             break
         if time.monotonic() >= next_log_check:
             next_log_check = time.monotonic() + LOG_CHECK_SECONDS

@@ -77,6 +77,32 @@ def read(container: Any) -> list[Listener] | None:
     return parse(output[:MAX_BYTES].decode("ascii", "replace"))
 
 
+def read_from_host(pid: int, container_id: str) -> list[Listener] | None:
+    """The same sockets, read through /proc/PID/net of the container's main process where this
+    process shares the engine host's PIDs (a check run on that host: no exec, no engine call);
+    None elsewhere (inside the action's own container, PID names another process or none)."""
+    if pid <= 0 or not _in_container(pid, container_id):
+        return None
+    texts = [_read_proc(f"/proc/{pid}/net/{name}") for name in ("tcp", "tcp6")]
+    if all(text is None for text in texts) or not _in_container(pid, container_id):  # the PID went meanwhile
+        return None
+    return parse("\n".join(text for text in texts if text))
+
+
+def _in_container(pid: int, container_id: str) -> bool:
+    """The process's cgroup names the container (the host's view: .../docker/ID or docker-ID.scope)."""
+    cgroups = _read_proc(f"/proc/{pid}/cgroup")
+    return bool(container_id) and cgroups is not None and container_id in cgroups
+
+
+def _read_proc(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES).decode("ascii", "replace")
+    except OSError:
+        return None
+
+
 def serves_niblit(listeners: list[Listener]) -> bool:
     return any(item.port == spec.PORT and item.every_address for item in listeners)
 
