@@ -231,3 +231,14 @@ def test_diff_never_prints_the_secret_a_fix_replaces(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "-app.config" in done.stdout or "-STRIPE_KEY" in done.stdout
     assert secret not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("name", ["dockerfile", "Dockerfile.prod", "docker/Dockerfile"])
+def test_the_template_is_written_beside_a_stand_in_which_stays(tmp_path, name):
+    files = {**GOOD, name: "FROM python:3.8\nRUN apt-get install -y libpq-dev\nCMD python app.py\n"}
+    del files["Dockerfile"]
+    make_repo(tmp_path, files)
+    before = (tmp_path / name).read_bytes()
+    after = fixed_twice(tmp_path)
+    assert after["Dockerfile"] == TEMPLATE and after[name] == before
+    assert not rules_left(tmp_path) & {"dockerfile-missing", "dockerfile-base-image", "dockerfile-cmd"}

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from deploy_check import rules
 from deploy_check.finding import Severity
+from deploy_check.parsing import reachability
 from deploy_check.project import Project
 from deploy_check.rules import dockerfile_base_image
 from deploy_check.rules import dockerfile_cmd
@@ -208,3 +210,52 @@ def test_most_drift_hint_names_the_fix(tmp_path):
     make_repo(tmp_path, {"Dockerfile": COMPOSE_STYLE})
     (finding,) = dockerfile_template.check(Project(str(tmp_path)))
     assert "--fix" in (finding.hint or "") and "template" in finding.message
+
+
+# -- Without ./Dockerfile: the file that stands in for it ------------------------------------
+
+@pytest.mark.parametrize(
+    ("files", "expected", "named"),
+    [
+        # The Dockerfile but for case: the Dockerfile rules check it on its own lines.
+        ({"dockerfile": TEMPLATE}, [("dockerfile-missing", "Dockerfile", None)], "found dockerfile"),
+        ({"DockerFile": replaced("FROM python:3.12-slim", "FROM python:3.8")},
+         [("dockerfile-missing", "Dockerfile", None), ("dockerfile-base-image", "DockerFile", 1)], "found DockerFile"),
+        ({"dockerfile": replaced("EXPOSE 5000", "EXPOSE 8000")},
+         [("dockerfile-missing", "Dockerfile", None), ("dockerfile-port", "dockerfile", 20)], "found dockerfile"),
+        # Another name: named, with what it does differently; the Dockerfile rules stay quiet.
+        ({"Dockerfile.prod": replaced("EXPOSE 5000", "EXPOSE 8000")}, [("dockerfile-missing", "Dockerfile", None)],
+         "found Dockerfile.prod (it exposes 8000;"),
+        ({"Dockerfile.dev": TEMPLATE, "Dockerfile.prod": TEMPLATE, "Dockerfile-alpine": TEMPLATE},
+         [("dockerfile-missing", "Dockerfile", None)], "found Dockerfile.prod"),
+        ({"docker/Dockerfile": replaced('"app:app"]', '"wsgi:app"]'), "web.dockerfile": TEMPLATE},
+         [("dockerfile-missing", "Dockerfile", None)], "found web.dockerfile"),
+        ({"docker/Dockerfile": replaced('"app:app"]', '"wsgi:app"]')},
+         [("dockerfile-missing", "Dockerfile", None)], "its CMD runs `gunicorn --bind 0.0.0.0:5000 --workers 2 wsgi:app`"),
+        # Another app's folder: named, its facts not used.
+        ({"api/Dockerfile": replaced("EXPOSE 5000", "EXPOSE 8000")}, [("dockerfile-missing", "Dockerfile", None)],
+         "found api/Dockerfile\n"),
+        # Not Dockerfiles at all.
+        ({"Dockerfile.dockerignore": "*.pyc\n", "dockerfile.md": "# notes\n"},
+         [("dockerfile-missing", "Dockerfile", None)], "Niblit cannot build the app"),
+    ],
+)
+def test_a_file_standing_in_for_the_dockerfile(tmp_path, files, expected, named):
+    make_repo(tmp_path, files)
+    project = Project(str(tmp_path))
+    found = sorted(((f.rule, f.path, f.line) for module in ALL for f in rules.run(module, project)),
+                   key=lambda t: (t[0] != "dockerfile-missing", t))
+    assert found == expected
+    (missing,) = [f for f in dockerfile_missing.check(project)]
+    assert named.rstrip("\n") in missing.message
+    if named.endswith("\n"):
+        assert missing.message.endswith(named.rstrip("\n"))
+    assert missing.fix is not None and [e.path for e in missing.fix.edits] == ["Dockerfile"]
+
+
+def test_the_stand_in_s_cmd_names_the_served_entry(tmp_path):
+    make_repo(tmp_path, {"Dockerfile.prod": 'FROM python:3.12-slim\nCMD ["gunicorn", "wsgi:app"]\n',
+                         "wsgi.py": "from site_app import app\n", "site_app.py": "import flask\napp = 1\n",
+                         "main.py": "x = 1\n"})
+    assert reachability.entries(Project(str(tmp_path))) == ["wsgi.py"]
+    assert "site_app.py" in (reachability.reachable(Project(str(tmp_path))) or ())

@@ -54,7 +54,7 @@ def with_template_fix(project: Project, findings: Iterable[Finding]) -> Iterator
 
 def _template_fix(project: Project) -> Fix:
     text = project.read_text(dockerfile.PATH) if project.has(dockerfile.PATH) else None
-    parsed = dockerfile.parse(project)
+    parsed = dockerfile.deciding(project)
     lost = system_packages(parsed.instructions if parsed is not None else ())
     return Fix(True, (whole_file(dockerfile.PATH, text, spec.DOCKERFILE),), MESSAGE + lost_packages(lost))
 

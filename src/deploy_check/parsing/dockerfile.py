@@ -1,7 +1,19 @@
-"""The repository's Dockerfile, parsed by BuildKit's own parser (`dockerfile`)."""
+"""The repository's Dockerfile, parsed by BuildKit's own parser (`dockerfile`).
+
+Niblit reads only `./Dockerfile`, case-sensitive. Without it, two other files stand in:
+- `parse()`: a root file that only a case-insensitive file system takes for it
+  (`dockerfile`, `DockerFile`). Its author meant it as the Dockerfile, so the Dockerfile
+  rules check it, on its own lines, besides dockerfile-missing.
+- `deciding()`: that, or else the Dockerfile the author builds under another name
+  (`Dockerfile.prod`, `Dockerfile-alpine`, `app.dockerfile`, `docker/Dockerfile`: see
+  `stand_in`). Only its facts are used (the app module its CMD serves, the packages it
+  pip-installs, its ports), for hints and for what it installs outside requirements.txt.
+"""
 from __future__ import annotations
 
 import dataclasses
+import posixpath
+import re
 import shlex
 
 import dockerfile as buildkit
@@ -23,14 +35,15 @@ class Instruction:
     original: str
     line: int
     end_line: int
+    path: str = PATH  # the file it is in
 
     def location(self, raw_line: str | None = None, token: str | None = None) -> Location:
         """The instruction's place; with `token`, the column span of it on the first line."""
         if raw_line is not None and token:
             index = raw_line.find(token)
             if index >= 0:
-                return Location(PATH, self.line, index + 1, self.line, index + len(token) + 1)
-        return Location(PATH, self.line, None, self.end_line if self.end_line != self.line else None)
+                return Location(self.path, self.line, index + 1, self.line, index + len(token) + 1)
+        return Location(self.path, self.line, None, self.end_line if self.end_line != self.line else None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +52,7 @@ class ParsedDockerfile:
 
     instructions: tuple[Instruction, ...]
     error: str | None = None
+    path: str = PATH  # the file parsed: ./Dockerfile, or the file standing in for it
 
     def of(self, cmd: str) -> list[Instruction]:
         return [i for i in self.instructions if i.cmd == cmd]
@@ -47,18 +61,18 @@ class ParsedDockerfile:
         return self.instructions[-1].end_line if self.instructions else 1
 
 
-def parse_text(text: str) -> ParsedDockerfile:
-    """Parse Dockerfile text; never raises."""
+def parse_text(text: str, path: str = PATH) -> ParsedDockerfile:
+    """Parse Dockerfile text (of the file at `path`); never raises."""
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
         commands = buildkit.parse_string(text)
     except buildkit.GoParseError as error:
-        return ParsedDockerfile((), str(error) or "does not parse")
+        return ParsedDockerfile((), str(error) or "does not parse", path)
     except (ValueError, RecursionError, MemoryError) as error:  # defensive: hostile input
-        return ParsedDockerfile((), f"does not parse: {type(error).__name__}")
+        return ParsedDockerfile((), f"does not parse: {type(error).__name__}", path)
     if any(not c.cmd for c in commands):
-        return ParsedDockerfile((), "an instruction has no name (a stray line continuation?)")
+        return ParsedDockerfile((), "an instruction has no name (a stray line continuation?)", path)
     return ParsedDockerfile(
         tuple(
             Instruction(
@@ -69,24 +83,89 @@ def parse_text(text: str) -> ParsedDockerfile:
                 original=c.original,
                 line=c.start_line,
                 end_line=c.end_line,
+                path=path,
             )
             for c in commands
-        )
+        ),
+        path=path,
     )
 
 
 def parse(project: Project) -> ParsedDockerfile | None:
-    """The root Dockerfile, parsed once per project; None when there is none or it is unreadable."""
+    """The Dockerfile the Dockerfile rules check: ./Dockerfile, else a root file named so
+    but for case (`dockerfile`); None when there is neither."""
+    if project.has(PATH):
+        return root(project)
+    variant = case_variant(project)
+    return _parse_file(project, variant) if variant is not None else None
 
-    def compute() -> ParsedDockerfile | None:
-        if not project.has(PATH):
-            return None
-        text = project.read_text(PATH)
+
+def root(project: Project) -> ParsedDockerfile | None:
+    """./Dockerfile itself, parsed once per project (what a build of the repository's own
+    Dockerfile ran); None when there is none."""
+    return _parse_file(project, PATH) if project.has(PATH) else None
+
+
+def deciding(project: Project) -> ParsedDockerfile | None:
+    """The Dockerfile whose facts decide the deploy: parse(), else the stand-in's."""
+    parsed = parse(project)
+    if parsed is not None:
+        return parsed
+    other = stand_in(project)
+    return _parse_file(project, other) if other is not None else None
+
+
+def _parse_file(project: Project, path: str) -> ParsedDockerfile:
+    def compute() -> ParsedDockerfile:
+        text = project.read_text(path)
         if text is None:
-            return ParsedDockerfile((), "not readable as UTF-8 text")
-        return parse_text(text)
+            return ParsedDockerfile((), "not readable as UTF-8 text", path)
+        return parse_text(text, path)
 
-    return project.memo(("dockerfile", PATH), compute)
+    return project.memo(("dockerfile", path), compute)
+
+
+def case_variant(project: Project) -> str | None:
+    """A root file named `Dockerfile` but for case, when ./Dockerfile is absent."""
+    if project.has(PATH):
+        return None
+    return next((f.path for f in project.files if f.path.lower() == "dockerfile" and f.path != PATH), None)
+
+
+# Folders whose Dockerfile builds the repository from its root (not another app's folder).
+STAND_IN_FOLDERS = ("", "docker", ".docker", "deploy", "deployment", "container", "containers")
+_STAND_IN_NAME = re.compile(r"^(?:dockerfile(?:[.-][\w.-]+)?|[\w.-]+\.dockerfile)$", re.IGNORECASE)
+_NOT_A_DOCKERFILE = re.compile(r"\.(?:dockerignore|md|rst|txt|sh|ya?ml|json|orig|bak|swp)$", re.IGNORECASE)
+_LESSER = re.compile(r"dev|test|local|debug|ci\b|build", re.IGNORECASE)
+
+
+def stand_ins(project: Project) -> list[str]:
+    """Without ./Dockerfile, the files that look like the repository's Dockerfile, most
+    likely first: the case variant, then the root's (a production one before the others,
+    dev/test/build ones last), then those of a docker/-like folder."""
+    if project.has(PATH):
+        return []
+    found = [f.path for f in project.files if posixpath.dirname(f.path) in STAND_IN_FOLDERS
+             and _STAND_IN_NAME.match(posixpath.basename(f.path)) and not not_a_dockerfile(f.path)]
+
+    def rank(path: str) -> tuple[int, int, int, str]:
+        name = posixpath.basename(path)
+        return (0 if name.lower() == "dockerfile" and "/" not in path else 1, path.count("/"),
+                0 if "prod" in name.lower() else 2 if _LESSER.search(name) else 1, path)
+
+    return sorted(found, key=rank)
+
+
+def not_a_dockerfile(path: str) -> bool:
+    """A file named after the Dockerfile that is something else (`Dockerfile.dockerignore`,
+    `dockerfile.md`)."""
+    return _NOT_A_DOCKERFILE.search(path) is not None
+
+
+def stand_in(project: Project) -> str | None:
+    """The most likely of stand_ins(), or None."""
+    found = stand_ins(project)
+    return found[0] if found else None
 
 
 def env_pairs(instruction: Instruction) -> list[tuple[str, str]]:

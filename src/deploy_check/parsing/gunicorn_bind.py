@@ -109,7 +109,7 @@ def _decide(project: Project) -> Decision | None:
     niblit_env = {**image_env, **spec.ENVIRONMENT}
     binds, _ = dockerfile.split_bind(words)
     if binds:
-        raw = project.line(dockerfile.PATH, cmd.line)
+        raw = project.line(parsed.path, cmd.line)
         # a shell-form CMD expands $PORT when it runs; an exec-form one passes it on as is
         values = [(dockerfile.expand_env(b, niblit_env) if not cmd.json else b, b) for b in binds]
         return Decision("command", tuple(Bind(value, b, cmd.location(raw, b)) for value, b in values),
@@ -127,7 +127,7 @@ def _decide(project: Project) -> Decision | None:
             return Decision(CMD_ARGS, None)
         env_binds, _ = dockerfile.split_bind(env_words)
         if env_binds:
-            raw = project.line(dockerfile.PATH, args_line.line)
+            raw = project.line(parsed.path, args_line.line)
             return Decision(CMD_ARGS, tuple(Bind(b, b, args_line.location(raw, b)) for b in env_binds))
         config = config or _config_option(env_words)
     path = _config_path(config) if config else DEFAULT_CONFIG

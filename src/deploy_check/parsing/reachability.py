@@ -154,7 +154,7 @@ def absolute_import(package: str, module: str | None, level: int) -> str | None:
 
 
 def _dockerfile_targets(project: Project) -> Iterator[str]:
-    parsed = dockerfile.parse(project)
+    parsed = dockerfile.deciding(project)
     command = dockerfile.final_command(parsed) if parsed is not None and not parsed.error else None
     words = dockerfile.command_words(command) if command is not None else None
     if words:

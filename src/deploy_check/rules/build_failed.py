@@ -70,7 +70,7 @@ def judge(project: Project, failure: BuildFailure) -> list[Finding]:
                 hint="check the name and version on PyPI, and that it has a wheel for Linux/Python 3.12", log=log)]
     template = failure.template
     step = buildlog.failed_step(lines)
-    parsed_dockerfile = dockerfile.parse_text(spec.DOCKERFILE) if template else dockerfile.parse(project)
+    parsed_dockerfile = dockerfile.parse_text(spec.DOCKERFILE) if template else dockerfile.root(project)
     where = Location(None if template else dockerfile.PATH)
     instruction_text = ""
     if step and parsed_dockerfile and 0 < step <= len(parsed_dockerfile.instructions):

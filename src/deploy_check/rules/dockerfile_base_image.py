@@ -67,7 +67,7 @@ def _check(project: Project) -> Iterator[Finding]:
         stage = " (the base of the final build stage, the image that runs)" if len(froms) > 1 else ""
         yield RULE.finding(
             f"FROM {shown}{stage}: Niblit's template builds FROM {EXPECTED}",
-            final.location(project.line(dockerfile.PATH, final.line), image or None),
+            final.location(project.line(parsed.path, final.line), image or None),
             hint=f"use `FROM {EXPECTED}` exactly" + (" (no --platform or other flags)" if final.flags else ""),
         )
 

@@ -71,7 +71,7 @@ def _check(project: Project) -> Iterator[Finding]:
     if cmd is None:
         yield RULE.finding(
             "no CMD: the container would not start the app",
-            Location(dockerfile.PATH, parsed.last_line()),
+            Location(parsed.path, parsed.last_line()),
             hint=f"end the Dockerfile with CMD {_TEMPLATE}",
         )
         return

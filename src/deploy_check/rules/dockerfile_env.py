@@ -59,13 +59,13 @@ def _check(project: Project) -> Iterator[Finding]:
         if key not in last:
             yield RULE.finding(
                 f"ENV {key}={expected} is missing",
-                Location(dockerfile.PATH, _insertion_line(parsed)),
+                Location(parsed.path, _insertion_line(parsed)),
                 hint=f"add `ENV {key}={expected}` as in the template",
             )
             continue
         value, instruction = last[key]
         if value != expected:
-            raw = project.line(dockerfile.PATH, instruction.line)
+            raw = project.line(parsed.path, instruction.line)
             yield RULE.finding(
                 f"ENV {key} is {value!r}; Niblit's template sets {expected!r}",
                 instruction.location(raw, key),

@@ -69,7 +69,7 @@ def _check(project: Project) -> Iterator[Finding]:
 def _expose(project: Project, parsed: dockerfile.ParsedDockerfile) -> Iterator[Finding]:
     exposes = parsed.of("EXPOSE")
     for instruction in exposes:
-        raw = project.line(dockerfile.PATH, instruction.line)
+        raw = project.line(parsed.path, instruction.line)
         # The builder expands EXPOSE $PORT from the ENV lines above it.
         env = dockerfile.env_values(parsed, before=instruction.line)
         for port in instruction.value:
@@ -83,7 +83,7 @@ def _expose(project: Project, parsed: dockerfile.ParsedDockerfile) -> Iterator[F
     if not exposes:
         yield RULE.finding(
             "no `EXPOSE 5000`: Niblit expects the app on port 5000",
-            Location(dockerfile.PATH, parsed.last_line()),
+            Location(parsed.path, parsed.last_line()),
             hint="add `EXPOSE 5000` before the CMD, as in the template",
         )
 
@@ -100,7 +100,7 @@ def _bind(project: Project) -> Iterator[Finding]:
     env = gunicorn_bind.port_env(project)
     if not decided.wrong() and decided.follows_port and env is not None and env[0] != str(spec.PORT):
         value, instruction = env
-        raw = project.line(dockerfile.PATH, instruction.line)
+        raw = project.line(instruction.path, instruction.line)
         how = "with no --bind" if decided.source == spec.PORT_VARIABLE else f"bound by {decided.source} to $PORT"
         if decided.source == "config":
             how = f"bound to $PORT by {decided.config}"

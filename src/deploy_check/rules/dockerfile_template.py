@@ -90,7 +90,7 @@ def _check(project: Project) -> Iterator[Finding]:
     if parsed.error:
         yield RULE.finding(
             f"the Dockerfile does not parse: {parsed.error}",
-            Location(dockerfile.PATH, 1),
+            Location(parsed.path, 1),
             hint="start from the spec's template",
         )
         return
@@ -102,7 +102,7 @@ def _check(project: Project) -> Iterator[Finding]:
         yield RULE.finding(
             f"most of the Dockerfile drifts from the template: {kept} of its {len(TEMPLATE)} instructions "
             "(WORKDIR, the two COPY and the two RUN lines) are there as the spec writes them",
-            Location(dockerfile.PATH, 1),
+            Location(parsed.path, 1),
             hint="replace the file with the spec's template (`deploy-check --fix` writes it); what your build "
             "needs beyond it belongs in requirements.txt or in the app's start-up",
         )
@@ -123,7 +123,7 @@ def _check(project: Project) -> Iterator[Finding]:
         for want in missing:
             yield RULE.finding(
                 f"the template's `{want}` is missing",
-                Location(dockerfile.PATH, where),
+                Location(parsed.path, where),
                 hint=f"add `{want}` here, in the template's order",
             )
         for key, instruction in extra:

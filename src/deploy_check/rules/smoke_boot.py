@@ -102,7 +102,7 @@ def judge(project: Project, run: Run) -> list[Finding]:
 
 def start_failure(project: Project, reason: str) -> Finding:
     """The container could not start because of the image; `reason` is the engine's (one line)."""
-    parsed = dockerfile.parse(project)
+    parsed = dockerfile.root(project)
     if match := _NOT_IN_PATH.search(reason):
         program = match.group(1)
         if program == "gunicorn":

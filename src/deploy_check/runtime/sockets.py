@@ -131,7 +131,7 @@ def wrong_bind(project: Project, listeners: list[Listener] | None, announced: st
 
 def _bind_place(project: Project) -> tuple[Location, str]:
     template = f"the template's CMD {spec.TEMPLATE_CMD_JSON}"
-    parsed = dockerfile.parse(project)
+    parsed = dockerfile.root(project)
     commands = parsed.of("CMD") if parsed else []
     cmd = commands[-1] if commands else None
     words = " ".join(cmd.value).split() if cmd else []
