@@ -136,7 +136,7 @@ def _bind_place(project: Project) -> tuple[Location, str]:
     cmd = commands[-1] if commands else None
     words = " ".join(cmd.value).split() if cmd else []
     runs_a_server = any(word.rsplit("/", 1)[-1] in SERVERS for word in words[:3])
-    decided = gunicorn_bind.decide(project)
+    decided = gunicorn_bind.decide(project) if parsed is not None else None  # not a stand-in the build never ran
     if decided is not None and decided.source in ("config", gunicorn_bind.CMD_ARGS):
         # the CMD has no --bind: gunicorn took it from its config file or GUNICORN_CMD_ARGS
         if decided.binds:
