@@ -249,6 +249,12 @@ def test_database_path_in_toml_settings(tmp_path, files, expected):
         ("from redis import Redis\nr = Redis.from_url(URL)\n", [("app.py", 2)]),
         ("import pika\nc = pika.BlockingConnection(params)\n", [("app.py", 2)]),
         ("from elasticsearch import Elasticsearch\nes = Elasticsearch(HOSTS)\n", [("app.py", 2)]),
+        # Databases run as a cloud service (Google Cloud Datastore on its emulator, Firestore, Cosmos DB).
+        ("from google.cloud import ndb\nclient = ndb.Client(project='blog', credentials=creds)\n", [("app.py", 2)]),
+        ("from google.cloud import datastore\nds = datastore.Client()\n", [("app.py", 2)]),
+        ("import google.cloud.firestore as fs\ndb = fs.Client()\n", [("app.py", 2)]),
+        ("from azure.cosmos import CosmosClient\nc = CosmosClient(URL, KEY)\n", [("app.py", 2)]),
+        ("from google.cloud import storage\nbucket = storage.Client().bucket('x')\n", []),
         ("from pymemcache.client.base import Client\nmc = Client(('mc', 11211))\n", [("app.py", 2)]),
         # A scheme handed to a string method is not a connection.
         ("import os\nURI = os.environ['DATABASE_URL'].replace('postgres://', 'postgresql://', 1)\n", []),

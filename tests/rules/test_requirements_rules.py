@@ -167,6 +167,13 @@ def test_service_clients_are_warnings_database_drivers_errors(tmp_path):
     assert found == {3: "warning", 4: "error"}
 
 
+def test_cloud_database_clients_are_errors(tmp_path):
+    make_repo(tmp_path, {"requirements.txt": "flask\ngunicorn\ngoogle-cloud-ndb==1.11\nGoogle_Cloud_Datastore\n"
+                                             "azure-cosmos\ngoogle-cloud-storage\n"})
+    found = {f.line: f.severity.value for f in requirements_external_db.check(Project(str(tmp_path)))}
+    assert found == {3: "error", 4: "error", 5: "error"}
+
+
 def _severities(tmp_path, files):
     make_repo(tmp_path, {"requirements.txt": OK, **files})
     return sorted((f.path, f.line, f.severity.value) for f in import_not_in_requirements.check(Project(str(tmp_path))))

@@ -17,7 +17,11 @@ Elasticsearch and OpenSearch. Niblit runs one container and nothing beside
 it, so code that connects to one of them fails there: an error, like a
 database server. (A requirement that only installs such a client is
 `requirements-external-db`, a warning for these; a service a compose file
-starts beside the app, read with PyYAML's safe loader, is a notice here.) A scheme handed to a string
+starts beside the app, read with PyYAML's safe loader, is a notice here.)
+A database run as a cloud service (Google Cloud Datastore through
+`ndb.Client()` or `datastore.Client()`, Firestore, Azure Cosmos DB) is an
+external database too, which the spec rules out: an error, and its client
+library in requirements.txt is `requirements-external-db`'s error. A scheme handed to a string
 method, as in `url.replace("postgres://", "postgresql://")`, is not a
 connection and not reported. Another framework's settings are not the app's: a stray Django project's
 `settings.py` (a module with `INSTALLED_APPS` or `django` imports, or the one
@@ -86,7 +90,13 @@ _DRIVER_CONNECTS = {
     "elasticsearch.Elasticsearch": "Elasticsearch", "opensearchpy.OpenSearch": "OpenSearch",
     "pymemcache.client.base.Client": "Memcached", "pymemcache.Client": "Memcached", "memcache.Client": "Memcached",
     "pylibmc.Client": "Memcached",
+    # Databases run as a cloud service: reachable perhaps, but the spec allows no external database.
+    "google.cloud.ndb.Client": "Google Cloud Datastore", "google.cloud.datastore.Client": "Google Cloud Datastore",
+    "google.cloud.firestore.Client": "Firestore", "google.cloud.firestore.AsyncClient": "Firestore",
+    "firebase_admin.firestore.client": "Firestore", "azure.cosmos.CosmosClient": "Azure Cosmos DB",
+    "cassandra.cluster.Cluster": "Cassandra", "neo4j.GraphDatabase.driver": "Neo4j",
 }
+_HOSTED = frozenset({"Google Cloud Datastore", "Firestore", "Azure Cosmos DB"})
 
 
 # Images of datastores, by the last part of the image name (before the tag).
@@ -128,7 +138,10 @@ def check_module(project: Project) -> Iterator[Finding]:
                 continue
             seen.add(line)
             description, service = found
-            if service is None:
+            if service in _HOSTED:
+                message = f"{description}: the spec allows no external database, Niblit apps keep their data in SQLite"
+                hint = f"use sqlite3 or sqlite:/// with {spec.DATABASE_PATH_READ}"
+            elif service is None:
                 message = f"{description}: Niblit apps use SQLite only, there is no database server to reach"
                 hint = f"use sqlite3 or sqlite:/// with {spec.DATABASE_PATH_READ}"
             else:
@@ -174,9 +187,10 @@ def _driver_call(node: ast.AST, resolver: python.Resolver) -> Found | None:
         name = resolver.qualified(node.func) or ""
         database = _DRIVER_CONNECTS.get(name)
         if database:
-            service = None if database in _DATABASE_SERVERS else database
+            service = None if database in _DATABASE_SERVERS else database  # _HOSTED: said as such
             return f"{name}(): a {database} connection", service
     return None
 
 
-_DATABASE_SERVERS = frozenset({"PostgreSQL", "MySQL", "MariaDB", "SQL Server (ODBC)", "SQL Server", "Oracle", "MongoDB"})
+_DATABASE_SERVERS = frozenset({"PostgreSQL", "MySQL", "MariaDB", "SQL Server (ODBC)", "SQL Server", "Oracle", "MongoDB",
+                               "Cassandra", "Neo4j"})

@@ -66,6 +66,8 @@ DRIVERS = {
     "neo4j": "Neo4j", "pyarango": "ArangoDB", "python-arango": "ArangoDB",
     "clickhouse-driver": "ClickHouse", "snowflake-connector-python": "Snowflake",
     "google-cloud-firestore": "Firestore", "firebase-admin": "Firebase", "supabase": "Supabase (PostgreSQL)",
+    "google-cloud-datastore": "Google Cloud Datastore", "google-cloud-ndb": "Google Cloud Datastore",
+    "azure-cosmos": "Azure Cosmos DB", "pynamodb": "DynamoDB",
 }
 # Clients of datastores other than database servers: a warning (see the rule's page).
 SERVICE_CLIENTS = {
