@@ -114,6 +114,16 @@ CASES = [
     ("sri hash in html", {"templates/b.html": '<link integrity="sha384-9ndCyUaIbzAi2FUVXJi0CjmCapSmO7SnpJef0486qhLnuZ2cdeRhO02iuK6FUUVM">\n'}, []),
     ("alembic revision", {"migrations/versions/a.py": 'revision = "ae1027a6acf"\ndown_revision = "3f2b1c9d8e7a"\n'}, []),
     ("binary", {"app.py": b"\x00\x01SECRET_KEY = 'x'\xff"}, []),
+    # A key that signs tokens, whatever its name (a local bound in the same function, a module constant).
+    ("jwt key in a local", _py("def make(p):\n    key = 'secret'\n    return jwt.encode(p, key, algorithm='HS256')\n"
+                               "def other():\n    key = 'name'\n    return d[key]\n"), [("app.py", 5, 11)]),
+    ("jwt key literal", _py("tok = jwt.decode(t, key='s3cr3t', algorithms=['HS256'])\n"), [("app.py", 4, 25)]),
+    ("signer key constant", _py("KEY = 'dev'\ndef f():\n    return URLSafeTimedSerializer(KEY).dumps(1)\n"),
+     [("app.py", 4, 7)]),
+    ("hmac key", _py("sig = hmac.new(b'k3y', msg, 'sha256')\n"), [("app.py", 4, 16)]),
+    ("signing key from the environment", _py("def f(p):\n    key = os.environ['JWT_KEY']\n    return jwt.encode(p, key)\n"
+                                            "t = jwt.encode(p, app.config['SECRET_KEY'])\n"), []),
+    ("signing key slot", _py("t = jwt.encode(p, '<your-key>')\n"), []),
 ]
 
 

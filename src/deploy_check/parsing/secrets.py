@@ -179,7 +179,7 @@ def python_secret_hits(project: Project, path: str) -> tuple[SecretHit, ...] | N
         # secrets: only provider formats are looked for there.
         if is_test_code(path) or is_fixture_script(path):
             return ()
-        nodes = python.nodes_of(project, parsed, ast.ClassDef, *_BINDING_NODES)
+        nodes = python.nodes_of(project, parsed, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, *_BINDING_NODES)
         # A Django project's SECRET_KEY is Django's, not Flask's: named so, and no Flask fix offered.
         owner = frameworks.framework_of(project, path) or "Flask"
         return tuple(_python_hits(path, nodes, project.lines(path), owner))
@@ -203,6 +203,7 @@ _BINDING_NODES = (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Call, ast.Dict, 
 def _python_hits(path: str, nodes: Sequence[ast.AST], lines: list[str], owner: str) -> Iterator[SecretHit]:
     # Inside `class TestingConfig:` (or any Test* class) a key is a fixture, too.
     in_test_class = python.inside_test_classes(nodes)
+    reported: set[int] = set()
     for node in nodes:
         if id(node) in in_test_class:
             continue
@@ -214,7 +215,64 @@ def _python_hits(path: str, nodes: Sequence[ast.AST], lines: list[str], owner: s
                 continue
             if is_template_placeholder(text):
                 continue
+            reported.add(id(value))
             yield _python_hit(path, lines, name, value, text, fallback, owner)
+    # A key that signs tokens is a fixed, public key whatever it is called: like SECRET_KEY,
+    # even "secret" counts (only a slot to fill in does not).
+    for value in _signing_keys(nodes):
+        text = _literal_text(value)
+        if id(value) in reported or id(value) in in_test_class or text is None or not text.strip():
+            continue
+        if is_template_placeholder(text):
+            continue
+        reported.add(id(value))
+        yield _python_hit(path, lines, "signing_key", value, text, False, owner)
+
+
+# Calls that sign or verify with a key: where the key is (its position, its keyword).
+_SIGNING_CALLS = {"jwt.encode": (1, "key"), "jwt.decode": (1, "key"), "hmac.new": (0, "key")}
+# itsdangerous' signers and serializers (and the old TimedJSONWebSignatureSerializer): the key comes first.
+_SIGNER_CLASSES = frozenset({"URLSafeTimedSerializer", "URLSafeSerializer", "TimedSerializer", "Serializer",
+                             "TimestampSigner", "Signer", "TimedJSONWebSignatureSerializer",
+                             "JSONWebSignatureSerializer"})
+
+
+def _signing_keys(nodes: Sequence[ast.AST]) -> Iterator[ast.expr]:
+    """The literal keys of signing calls: `jwt.encode(payload, "secret")`, or `key = "secret"`
+    bound in the same function (or at module level) and handed to one as `key`."""
+    functions = [n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    wanted: set[tuple[int, str]] = set()  # (the line of the function the name is read in, or 0; the name)
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        name = _dotted(node.func)
+        where = _SIGNING_CALLS.get(name) or ((0, "secret_key") if name.rsplit(".", 1)[-1] in _SIGNER_CLASSES else None)
+        if where is None:
+            continue
+        position, keyword = where
+        arg = node.args[position] if len(node.args) > position else next(
+            (k.value for k in node.keywords if k.arg == keyword), None)
+        if isinstance(arg, ast.Constant):
+            yield arg
+        elif isinstance(arg, ast.Name):
+            wanted.add((_scope(arg, functions), arg.id))
+    if not wanted:
+        return
+    names = {name for _, name in wanted}
+    for node in nodes:
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and node.targets[0].id in names):
+            scope = _scope(node, functions)
+            if (scope, node.targets[0].id) in wanted or scope == 0:  # a module constant serves every function
+                yield node.value
+
+
+def _scope(node: ast.AST, functions: Sequence[ast.AST]) -> int:
+    """The first line of the innermost function holding the node, 0 at module level."""
+    line = getattr(node, "lineno", 0)
+    inside = [getattr(f, "lineno", 0) for f in functions
+              if getattr(f, "lineno", 0) <= line <= (getattr(f, "end_lineno", 0) or 0)]
+    return max(inside, default=0)
 
 
 # -- dotenv files ---------------------------------------------------------------
@@ -367,6 +425,8 @@ def _kind(name: str, fallback: bool, owner: str = "Flask") -> str:
         base = "token"
     elif "private" in lower:
         base = "private key"
+    elif lower == "signing_key":
+        base = "token signing key"
     else:
         base = "secret"
     if fallback:

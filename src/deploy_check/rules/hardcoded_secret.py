@@ -11,7 +11,10 @@ variable is ever missing, the app silently runs with the public key.
 
 Found by Python's AST (secret-named assignments, `app.config[...]`,
 `app.config.update(...)`, keyword arguments, dict keys, environment reads
-with literal defaults) and by detect-secrets' provider formats (AWS, private
+with literal defaults, the key handed to `jwt.encode`/`jwt.decode`,
+`hmac.new` or an itsdangerous serializer, literally or through a variable
+bound in the same function or at module level: like `SECRET_KEY`, any fixed
+signing key counts, even `"secret"`) and by detect-secrets' provider formats (AWS, private
 keys, GitHub, Slack, Stripe, OpenAI, JWT, `user:password@` URLs, ...) in every
 text file of the upload. A settings template such as `.env.example` is
 documentation the app never loads: there, placeholders (`SECRET_KEY=dev`,
