@@ -43,6 +43,20 @@ CASES = [
      [(P, "Dockerfile", 23)]),
     ("explicit wrong bind", {"Dockerfile": dockerfile(cmd=CMD.replace("0.0.0.0:5000", "127.0.0.1:5000"))},
      [(P, "Dockerfile", 23)]),
+    # every address at port 5000 by another spelling, or with an extra bind: drift, not a port error
+    ("bind :5000", {"Dockerfile": dockerfile(cmd=CMD.replace("0.0.0.0:5000", ":5000"))}, [(C, "Dockerfile", 23)]),
+    ("bind [::]:5000", {"Dockerfile": dockerfile(cmd=CMD.replace("0.0.0.0:5000", "[::]:5000"))}, [(C, "Dockerfile", 23)]),
+    ("bind tcp://", {"Dockerfile": dockerfile(cmd=CMD.replace("0.0.0.0:5000", "tcp://0.0.0.0:5000"))},
+     [(C, "Dockerfile", 23)]),
+    ("extra bind", {"Dockerfile": dockerfile(cmd=CMD.replace('"--workers"', '"-b", "127.0.0.1:9000", "--workers"'))},
+     [(C, "Dockerfile", 23)]),
+    # no port is gunicorn's 8000; two wrong binds are two errors
+    ("bind host only", {"Dockerfile": dockerfile(cmd=CMD.replace("0.0.0.0:5000", "0.0.0.0"))}, [(P, "Dockerfile", 23)]),
+    ("two wrong binds", {"Dockerfile": dockerfile(cmd=CMD.replace('"--workers"', '"-b", "127.0.0.1:9000", "--workers"')
+                                                  .replace("0.0.0.0:5000", "127.0.0.1:5000"))},
+     [(P, "Dockerfile", 23), (P, "Dockerfile", 23)]),
+    ("unix socket", {"Dockerfile": dockerfile(cmd=CMD.replace("0.0.0.0:5000", "unix:/tmp/g.sock"))},
+     [(P, "Dockerfile", 23)]),
     # GUNICORN_CMD_ARGS decides, placed on its ENV line; expanded from the ENV above it at build time
     ("cmd args right", {"Dockerfile": dockerfile(extra='ENV GUNICORN_CMD_ARGS="--bind 0.0.0.0:5000"')},
      [(C, "Dockerfile", 23)]),

@@ -65,8 +65,37 @@ class Decision:
     follows_port: bool = False
 
     def wrong(self) -> tuple[Bind, ...]:
-        """The binds Niblit cannot reach (not every address at port 5000)."""
-        return tuple(bind for bind in self.binds or () if bind.value != spec.BIND)
+        """The binds, when none of them is one Niblit reaches (every address at port 5000)."""
+        binds = self.binds or ()
+        return () if any(reaches(bind.value) for bind in binds) else binds
+
+    def respelled(self) -> tuple[Bind, ...]:
+        """The binds other than the template's, when one of them is reachable all the same
+        (`:5000`, `[::]:5000`, an extra `127.0.0.1:9000`): drift, not a port error."""
+        binds = self.binds or ()
+        return () if self.wrong() else tuple(bind for bind in binds if bind.value != spec.BIND)
+
+
+def reaches(value: str) -> bool:
+    """Does gunicorn, given this bind, listen on every address at Niblit's port? As
+    gunicorn/util.py `parse_address` reads it: `:5000` is every address, `[::]:5000` every
+    IPv6 one (IPv4 too, as Linux binds it), a missing port is 8000."""
+    if value.startswith("tcp://"):
+        value = value[len("tcp://"):]
+    if value.startswith(("unix:", "fd://")):
+        return False
+    default_port = UNSET_DEFAULT.rsplit(":", 1)[1]
+    if "[" in value and "]" in value:
+        host, port = value.split("]")[0][1:], (value.split("]:") + [default_port])[1]
+    elif ":" in value:
+        host, port = (value.split(":") + [default_port])[:2]
+    else:
+        host, port = value or "0.0.0.0", default_port
+    try:
+        number = int(port)
+    except ValueError:
+        return False
+    return host.lower() in ("", "0.0.0.0", "::") and number == spec.PORT
 
 
 def decide(project: Project) -> Decision | None:

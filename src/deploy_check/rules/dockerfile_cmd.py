@@ -102,6 +102,15 @@ def _check(project: Project) -> Iterator[Finding]:
         missing = _missing_bind(project)
         if missing:
             yield RULE.finding(missing, cmd.location(), hint=f"use CMD {_TEMPLATE}")
+    else:
+        decided = gunicorn_bind.decide(project)
+        respelled = decided.respelled() if decided is not None else ()
+        if respelled:
+            shown = ", ".join(repr(bind.written) for bind in respelled)
+            yield RULE.finding(
+                f"CMD binds {shown} besides or instead of the template's {spec.BIND!r}: gunicorn listens on every "
+                f"address at port {spec.PORT} all the same, but the template says it as {spec.BIND!r} alone",
+                cmd.location(), hint=f"use CMD {_TEMPLATE}")
 
 
 def _missing_bind(project: Project) -> str | None:

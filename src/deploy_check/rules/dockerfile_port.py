@@ -16,7 +16,11 @@ ENV line, the config file's `bind`); an `ENV PORT=8000` that moves a bind
 following PORT is reported on that ENV line, since wherever it is not
 overridden (the spec's own `docker run -p 5000:5000` test) the app listens
 on 8000. A bind that cannot be told statically (`bind =
-os.environ["BIND"]`) is not reported.
+os.environ["BIND"]`) is not reported. Binds are read as gunicorn reads
+them: `:5000`, `[::]:5000` and `tcp://0.0.0.0:5000` listen on every address
+at port 5000 too, and so does a CMD with an extra `--bind` beside the
+template's; those are drift (`dockerfile-cmd`), not a port error. A bind
+with no port (`0.0.0.0`) is gunicorn's port 8000.
 
 ## How to fix
 Keep the template's `EXPOSE 5000` and its exec-form CMD with
