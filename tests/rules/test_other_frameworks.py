@@ -102,3 +102,12 @@ def test_a_flask_secret_key_keeps_its_name_and_its_fix(tmp_path):
 def test_a_scheme_handed_to_a_string_method_is_not_a_database_url(tmp_path, line):
     files = {"app.py": APP + line}
     assert _at(_findings(tmp_path, files), "app.py") == []
+
+
+def test_a_class_the_app_loads_by_name_is_not_a_stray_django_modules_namesake(tmp_path):
+    django = "INSTALLED_APPS = []\nclass DevelopmentConfig:\n    DEBUG = True\n"
+    flask = "class DevelopmentConfig:\n    DEBUG = True\n"
+    files = {"app.py": APP + "app.config.from_object('config.DevelopmentConfig')\n", "config.py": flask,
+             "mysite/__init__.py": "", "mysite/settings.py": django}
+    found = [(f.rule, f.path, f.line) for f in _findings(tmp_path, files) if f.rule == "debug-enabled"]
+    assert found == [("debug-enabled", "config.py", 2)]

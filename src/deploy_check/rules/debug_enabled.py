@@ -100,7 +100,7 @@ def _loaded_by_name(project: Project) -> Iterator[Finding]:
         return
     for path in paths:
         for name, line, column, end_line, end_column in config_classes.debug_in_skipped_classes(project, path):
-            if name in loaded:
+            if name in loaded and frameworks.foreign(project, path) is None:
                 yield RULE.finding(f"DEBUG = True in config class {name}, which the app loads by name "
                                    "(from_object): debug mode in production",
                                    Location(path, line, column, end_line, end_column), hint=HINT)
