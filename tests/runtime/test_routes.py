@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 
 import pytest
 
@@ -182,6 +183,18 @@ def test_judging_an_answer(tmp_path, status, expected):
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802
         self.send_response(500 if self.path == "/boom" else 200)
+        if self.path == "/stream":  # server-sent events: headers, then a body that never ends
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"data: tick\n\n")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+            return
+        self.send_header("Content-Length", "1")
         self.end_headers()
         self.wfile.write(b"x")
 
@@ -198,6 +211,9 @@ def test_probes_answer_in_order_and_a_spent_budget_probes_nothing():
         assert [(a.route.path, a.answer.status, a.probed) for a in answers] == [
             ("/a", 200, True), ("/boom", 500, True), ("/c", 200, True)]
         assert all(a.answer.seconds is not None for a in answers)
+        started = time.monotonic()
+        (streamed,) = routes.probe_all(base, [route("/stream")])
+        assert streamed.answer.status == 200 and time.monotonic() - started < 2  # not its 5 s timeout
         late = routes.probe_all(base, [route("/a")], budget=0)
         assert [(a.answer.status, a.probed) for a in late] == [(None, False)]
     finally:

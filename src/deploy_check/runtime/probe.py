@@ -1,4 +1,8 @@
-"""HTTP probes of the running app: 2xx and 3xx pass, redirects are not followed."""
+"""HTTP probes of the running app: 2xx and 3xx pass, redirects are not followed.
+
+The status is the answer: a body is read only when its length is declared and small, so a
+route that streams (server-sent events, a camera's multipart/x-mixed-replace feed) answers
+as soon as its headers do, instead of holding the probe until its timeout."""
 from __future__ import annotations
 
 import http.client
@@ -16,16 +20,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
-
-
+MAX_BODY = 1 << 16
 
 
 def get(url: str, timeout: float) -> Answer:
     started = time.monotonic()
     try:
         with _OPENER.open(urllib.request.Request(url, headers={"User-Agent": "deploy-check"}), timeout=timeout) as response:
-            response.read(1 << 16)
-            return Answer(response.status, seconds=round(time.monotonic() - started, 3))
+            seconds = round(time.monotonic() - started, 3)
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) <= MAX_BODY:
+                response.read(MAX_BODY)
+            return Answer(response.status, seconds=seconds)
     except urllib.error.HTTPError as error:
         return Answer(error.code, seconds=round(time.monotonic() - started, 3))
     except (urllib.error.URLError, http.client.HTTPException, socket.timeout, ConnectionError, OSError) as error:
