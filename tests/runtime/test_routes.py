@@ -194,6 +194,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        if self.path == "/drip":  # a small body, a byte at a time
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            try:
+                for _ in range(1000):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                pass
+            return
         self.send_header("Content-Length", "1")
         self.end_headers()
         self.wfile.write(b"x")
@@ -214,6 +225,9 @@ def test_probes_answer_in_order_and_a_spent_budget_probes_nothing():
         started = time.monotonic()
         (streamed,) = routes.probe_all(base, [route("/stream")])
         assert streamed.answer.status == 200 and time.monotonic() - started < 2  # not its 5 s timeout
+        started = time.monotonic()
+        assert probe.get(base + "/drip", timeout=1.0).status == 200
+        assert time.monotonic() - started < 2.5  # not the 50 s the body would take
         late = routes.probe_all(base, [route("/a")], budget=0)
         assert [(a.answer.status, a.probed) for a in late] == [(None, False)]
     finally:

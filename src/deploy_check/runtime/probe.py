@@ -23,6 +23,17 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedire
 MAX_BODY = 1 << 16
 
 
+def _drain(response: http.client.HTTPResponse, size: int, deadline: float) -> None:
+    """Read up to `size` bytes of the body, giving up at the deadline (each read waits at most
+    the socket's timeout): a body dripped a byte at a time cannot hold the probe."""
+    got = 0
+    while got < size and time.monotonic() < deadline:
+        chunk = response.read1(min(4096, size - got))
+        if not chunk:
+            return
+        got += len(chunk)
+
+
 def get(url: str, timeout: float) -> Answer:
     started = time.monotonic()
     try:
@@ -30,7 +41,7 @@ def get(url: str, timeout: float) -> Answer:
             seconds = round(time.monotonic() - started, 3)
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) <= MAX_BODY:
-                response.read(MAX_BODY)
+                _drain(response, min(int(length), MAX_BODY), started + timeout)
             return Answer(response.status, seconds=seconds)
     except urllib.error.HTTPError as error:
         return Answer(error.code, seconds=round(time.monotonic() - started, 3))
