@@ -35,6 +35,14 @@ def add_fix(project: Project, name: str, *, safe: bool = True, why: str = "") ->
     return Fix(safe, (append_lines(ROOT, text, [name]),), f"add `{name}` to requirements.txt{why}")
 
 
+def add_lines_fix(project: Project, lines: list[str], message: str) -> Fix | None:
+    """Add `lines` (requirement lines, a comment first) at the end of requirements.txt."""
+    text = project.read_text(ROOT)
+    if text is None:
+        return None
+    return Fix(True, (append_lines(ROOT, text, lines),), message)
+
+
 def include_fix(project: Project, include: requirements.Include) -> Fix | None:
     """Replace requirements.txt's `-r FILE` line with FILE's lines (recursively), keeping their
     order, comments and markers. A `-c` constraints file is inlined too, but unsafe: its pins

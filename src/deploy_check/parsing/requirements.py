@@ -97,10 +97,22 @@ def parse(project: Project) -> Requirements | None:
     """requirements.txt and what it includes, once per project; None without one."""
     if not project.has(ROOT_FILE):
         return None
-    return project.memo(("requirements", ROOT_FILE), lambda: _parse_tree(project))
+    return parse_file(project, ROOT_FILE)
 
 
-def _parse_tree(project: Project) -> Requirements:
+def parse_file(project: Project, path: str) -> Requirements:
+    """A requirements file of the repository and what it includes, once per project (the
+    file must exist: see Project.has)."""
+    return project.memo(("requirements", path), lambda: _parse_tree(project, path))
+
+
+def without_options(text: str) -> str:
+    """A requirement line without its per-requirement options (`--hash=...`): the line as
+    another file can hold it (one hashed line makes pip want hashes for every line)."""
+    return _HASH.sub("", " " + text).strip()
+
+
+def _parse_tree(project: Project, root: str) -> Requirements:
     requirements: list[RequirementLine] = []
     problems: list[Problem] = []
     includes: list[Include] = []
@@ -133,7 +145,7 @@ def _parse_tree(project: Project) -> Requirements:
             elif parsed is not None:
                 requirements.append(parsed)
 
-    visit(ROOT_FILE, (ROOT_FILE,))
+    visit(root, (root,))
     return Requirements(tuple(requirements), tuple(problems), tuple(includes))
 
 

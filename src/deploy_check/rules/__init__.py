@@ -28,6 +28,7 @@ from deploy_check.rules import dockerfile_base_image
 from deploy_check.rules import dockerfile_cmd
 from deploy_check.rules import dockerfile_env
 from deploy_check.rules import dockerfile_missing
+from deploy_check.rules import dockerfile_pip_install
 from deploy_check.rules import dockerfile_port
 from deploy_check.rules import dockerfile_template
 from deploy_check.rules import forbidden_file
@@ -72,6 +73,7 @@ STATIC_RULES: tuple[ModuleType, ...] = (
     dockerfile_cmd,
     dockerfile_env,
     dockerfile_missing,
+    dockerfile_pip_install,
     dockerfile_port,
     dockerfile_template,
     forbidden_file,

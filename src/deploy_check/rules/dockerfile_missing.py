@@ -12,8 +12,9 @@ finding names it, and the other Dockerfile rules check it as your Dockerfile, on
 its own lines. Another Dockerfile (`Dockerfile.prod`, `Dockerfile-alpine`,
 `app.dockerfile`, `docker/Dockerfile`) is named too, and its facts are used as if
 it were the Dockerfile: the app module its CMD serves (for the entry the other
-rules follow), its command and ports (in this finding) and its system packages
-(in the fix's message).
+rules follow), its command and ports (in this finding), the packages it
+pip-installs outside requirements.txt (`dockerfile-pip-install`) and its system
+packages (in the fix's message).
 
 ## How to fix
 Add a file named exactly `Dockerfile` at the root, with the spec's template:

@@ -23,6 +23,10 @@ FLASK_APP, else wsgi.py/main.py/run.py), package-relative imports and
 (a seed or migration script, a one-off tool) is a notice: running that by
 hand would fail, the app would not.
 
+A module that the Dockerfile installs outside requirements.txt (`RUN pip install
+-r requirements/prod.txt`) is reported all the same, and the message names that
+line: Niblit installs only requirements.txt (dockerfile-pip-install).
+
 ## How to fix
 Add the distribution to requirements.txt (the hint names it).
 `--fix --unsafe-fixes` adds it, unpinned: the name is read from the import
@@ -55,6 +59,7 @@ from deploy_check.finding import Location
 from deploy_check.finding import Severity
 from deploy_check.fixing.requirements import add_fix
 from deploy_check.parsing import imports
+from deploy_check.parsing import pip_installs
 from deploy_check.parsing import reachability
 from deploy_check.parsing import requirements
 from deploy_check.project import Project
@@ -94,6 +99,15 @@ def check(project: Project) -> Iterator[Finding]:
                 "imports this module, so only running it by hand would fail",
                 Location(site.path, site.line, site.column), severity=Severity.NOTICE,
                 hint=f"add `{dist}` to requirements.txt if the app needs this module on Niblit",
+            )
+            continue
+        install = pip_installs.installed_by(project, module, dist)
+        if install is not None:  # dockerfile-pip-install's safe fix adds it
+            yield RULE.finding(
+                f"imports {module!r}, installed by {install.instruction.path} line {install.instruction.line}, but "
+                f"Niblit installs only requirements.txt: the app would fail with ModuleNotFoundError",
+                Location(site.path, site.line, site.column),
+                hint=f"add `{dist}` to requirements.txt",
             )
             continue
         if module in REMOVED_IN_312:

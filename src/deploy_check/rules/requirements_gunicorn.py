@@ -43,6 +43,7 @@ from deploy_check import spec
 from deploy_check.finding import Finding
 from deploy_check.finding import Location
 from deploy_check.fixing.requirements import add_fix
+from deploy_check.parsing import pip_installs
 from deploy_check.parsing import requirements
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -60,6 +61,7 @@ def check(project: Project) -> Iterator[Finding]:
         yield from _needs_pkg_resources(project)
         return
     message, line = problem
+    message += pip_installs.mention(project, "gunicorn")
     where = Location(line.path, line.line) if line else Location(requirements.ROOT_FILE)
     # Under a marker that excludes Niblit: which marker was meant needs a human.
     fix = add_fix(project, "gunicorn") if line is None else None
