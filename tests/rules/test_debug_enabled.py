@@ -46,6 +46,8 @@ APP = "from flask import Flask\napp = Flask(__name__)\n"
         ({".env": "export FLASK_DEBUG='true'  # local\n"}, [(".env", 1)]),
         ({".env.example": "FLASK_DEBUG=1\n"}, []),
         ({".flaskenv": "FLASK_DEBUG=1\n"}, []),  # read by `flask run` only, never by gunicorn
+        # Env files by other names are read only where code names them (rykelly82/DevOps-Course-Starter).
+        ({".env.test": "FLASK_DEBUG=true\n", ".env.j2": "FLASK_DEBUG=true\n"}, []),
     ],
 )
 def test_debug_enabled(tmp_path, files, expected):

@@ -97,6 +97,9 @@ def test_template_variants_are_clean(tmp_path, text):
         (replaced('"app:app"', '"wsgi:app"'), [("dockerfile-cmd", 23)]),
         (replaced('"2"', '"4"'), [("dockerfile-cmd", 23)]),
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', 'CMD ["python", "app.py"]'), [("dockerfile-cmd", 23)]),
+        # Shell form and another program or other arguments: one finding that says both.
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD python app.py"), [("dockerfile-cmd", 23)]),
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn -w 4 -b 0.0.0.0:5000 app:app"), [("dockerfile-cmd", 23)]),
         (replaced("EXPOSE 5000\n", 'EXPOSE 5000\nENTRYPOINT ["sh", "-c"]\n'), [("dockerfile-cmd", 21)]),
         # An ENTRYPOINT and no CMD: one finding, on the ENTRYPOINT (it does start something).
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]',

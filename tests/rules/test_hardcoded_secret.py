@@ -90,6 +90,11 @@ CASES = [
                                  "DB_PASSWORD = start123\nexport API_TOKEN=\"abc123def\"  # prod\n"
                                  "MAIL_PASSWORD=${SMTP_PASSWORD}\nREDIS_PASSWORD=\nUSER=admin\n"},
      [(".env", 2, 13), (".env", 3, 15), (".env", 4, 19)]),
+    # The tests' env file holds fixtures (rykelly82/DevOps-Course-Starter's TRELLO_API_KEY = test-api-key):
+    # only provider formats count there.
+    ("test env file", {".env.test": "SECRET_KEY=secret-key\nTRELLO_API_KEY = test-api-key\n"
+                                    "MONGO=mongodb://u:pw12345@fakemongo.com\n"}, []),
+    ("provider key in a test env file", {".env.testing": f"AWS_KEY={AWS}\n"}, [(".env.testing", 1, 9)]),
     ("nested env file", {"postgresql/.env": "POSTGRES_USER=flask\nPOSTGRES_PASSWORD=flask\n"},
      [("postgresql/.env", 2, 19)]),
     # Placeholders and slots to fill in are not secrets, SECRET_KEY's included.

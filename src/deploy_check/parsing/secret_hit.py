@@ -77,6 +77,12 @@ def is_fixture_script(path: str) -> bool:
     return bool(_FIXTURE_SCRIPT.search(name)) or any(folder.lower() in _FIXTURE_DIRS for folder in folders)
 
 
+def is_test_env(path: str) -> bool:
+    """`.env.test`, `.env.testing`, `test.env`: the tests' settings, fixtures like test code."""
+    tokens = set(re.split(r"[._-]+", path.rsplit("/", 1)[-1].lower()))
+    return "env" in tokens and bool(tokens & {"test", "tests", "testing"})
+
+
 _EXAMPLE_TOKENS = frozenset({"example", "sample", "template", "tmpl", "dist", "default", "defaults"})
 _EXAMPLE_WORDS = re.compile(
     r"your|example|change|dummy|sample|placeholder|replace|secret|passw|xxx|dev|test|here|todo|fixme|default",

@@ -34,6 +34,7 @@ from deploy_check.parsing.imports import is_test_code
 from deploy_check.parsing.secret_hit import SecretHit
 from deploy_check.parsing.secret_hit import is_example_env
 from deploy_check.parsing.secret_hit import is_fixture_script
+from deploy_check.parsing.secret_hit import is_test_env
 from deploy_check.parsing.secret_hit import is_secret_file
 from deploy_check.parsing.secret_hit import is_template_placeholder
 from deploy_check.parsing.secret_hit import not_a_secret_value
@@ -126,13 +127,14 @@ def _find(project: Project) -> list[SecretHit]:
         if not lines:
             continue
         plugins = [p for p in detectors.FORMAT_PLUGINS if id(p) in could_match or id(p) in detectors.UNFILTERED]
-        fixtures = is_test_code(path) or is_fixture_script(path)
+        fixtures = is_test_code(path) or is_fixture_script(path) or is_test_env(path)
         if fixtures:  # user:password@localhost URLs of a test database are fixtures too
             plugins = [p for p in plugins if p is not detectors.URL_PASSWORDS]
         per_line: dict[int, SecretHit] = {}
         if is_secret_file(path):
             wide = False  # a dotenv file: its own parser, no keyword guessing
-            for hit in _env_file_hits(path, lines):
+            # the tests' env file (.env.test) holds fixtures: only provider formats count there
+            for hit in () if fixtures else _env_file_hits(path, lines):
                 per_line[hit.line] = hit
         else:
             python_hits = python_secret_hits(project, path) if path.endswith(".py") else None

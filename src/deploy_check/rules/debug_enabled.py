@@ -17,7 +17,9 @@ public internet under gunicorn, so debug must be off. It is on when:
 - the default of an environment read is on (`os.environ.get("FLASK_DEBUG", True)`):
   Niblit sets only PORT, FLASK_ENV and DATABASE_PATH, so the default is what runs;
 - `FLASK_DEBUG=1` is set in the Dockerfile (`ENV FLASK_DEBUG=1`) or in a
-  committed env file (`.env`), which Flask reads at start.
+  committed `.env`, the file Flask and python-dotenv's `load_dotenv()` read at
+  start (`.env.test`, `.env.j2` and other spellings are read only where the
+  code names them, and are not reported here).
 
 A `DEBUG = True` in a `DevelopmentConfig`, `TestingConfig` or `LocalConfig`
 class is not reported: production does not load it, unless the app loads that
@@ -230,7 +232,8 @@ def _dockerfile(project: Project) -> Iterator[Finding]:
 
 def _env_files(project: Project) -> Iterator[Finding]:
     for entry in project.files:
-        if not is_secret_file(entry.path):
+        # Only `.env` is loaded without being named (Flask's app.run, load_dotenv()).
+        if not is_secret_file(entry.path) or entry.path.rsplit("/", 1)[-1] != ".env":
             continue
         for number, line in enumerate(project.lines(entry.path)[:5000], start=1):
             match = _ENV_LINE.match(line)

@@ -76,17 +76,15 @@ def _check(project: Project) -> Iterator[Finding]:
         )
         return
     words = dockerfile.command_words(cmd)
-    if not cmd.json:
-        yield RULE.finding(
-            "shell-form CMD: it runs under /bin/sh, which does not pass the stop signal to gunicorn",
-            cmd.location(),
-            hint=f"use the exec (JSON) form: CMD {_TEMPLATE}",
-        )
+    # One finding per CMD: the shell form is said with what else differs, not beside it.
+    shell = "" if cmd.json else ", in shell form (/bin/sh does not pass the stop signal on)"
     if not words:
+        if shell:
+            yield _shell_form(cmd)
         return
     if "gunicorn" not in words[0]:
         yield RULE.finding(
-            f"CMD runs {words[0]!r}, not gunicorn: Niblit runs the app with gunicorn",
+            f"CMD runs {words[0]!r}, not gunicorn{shell}: Niblit runs the app with gunicorn",
             cmd.location(),
             hint=f"use CMD {_TEMPLATE}",
         )
@@ -94,11 +92,15 @@ def _check(project: Project) -> Iterator[Finding]:
     binds, rest = dockerfile.split_bind(words)
     if rest != _EXPECTED:
         yield RULE.finding(
-            f"CMD differs from the template: found {' '.join(rest)!r}, expected {' '.join(_EXPECTED)!r} (plus --bind)",
+            f"CMD differs from the template{shell}: found {' '.join(rest)!r}, expected {' '.join(_EXPECTED)!r} "
+            "(plus --bind)",
             cmd.location(),
             hint=f"use CMD {_TEMPLATE}",
         )
-    elif not binds:
+        return
+    if shell:
+        yield _shell_form(cmd)
+    if not binds:
         missing = _missing_bind(project)
         if missing:
             yield RULE.finding(missing, cmd.location(), hint=f"use CMD {_TEMPLATE}")
@@ -128,3 +130,11 @@ def _missing_bind(project: Project) -> str | None:
     else:
         why = f"{decided.config or decided.source} binds it"
     return f"CMD has no --bind: gunicorn listens on {spec.BIND} only because {why}; the template binds explicitly"
+
+
+def _shell_form(cmd: dockerfile.Instruction) -> Finding:
+    return RULE.finding(
+        "shell-form CMD: it runs under /bin/sh, which does not pass the stop signal to gunicorn",
+        cmd.location(),
+        hint=f"use the exec (JSON) form: CMD {_TEMPLATE}",
+    )
