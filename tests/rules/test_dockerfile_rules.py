@@ -6,6 +6,7 @@ from deploy_check import rules
 from deploy_check.finding import Severity
 from deploy_check.parsing import reachability
 from deploy_check.project import Project
+from deploy_check.rules import app_missing
 from deploy_check.rules import dockerfile_base_image
 from deploy_check.rules import dockerfile_cmd
 from deploy_check.rules import dockerfile_env
@@ -262,3 +263,16 @@ def test_the_stand_in_s_cmd_names_the_served_entry(tmp_path):
                          "main.py": "x = 1\n"})
     assert reachability.entries(Project(str(tmp_path))) == ["wsgi.py"]
     assert "site_app.py" in (reachability.reachable(Project(str(tmp_path))) or ())
+
+
+@pytest.mark.parametrize(("files", "module"), [
+    ({}, "main"),
+    ({"Dockerfile.prod": 'FROM python:3.12-slim\nCMD ["gunicorn", "wsgi:app"]\n'}, "wsgi"),
+    ({"dockerfile": 'FROM python:3.12-slim\nCMD gunicorn -b 0.0.0.0:5000 wsgi:app\n'}, "wsgi"),
+])
+def test_app_missing_names_the_module_the_stand_in_serves(tmp_path, files, module):
+    flask_app = "from flask import Flask\napp = Flask(__name__)\n"
+    make_repo(tmp_path, {"main.py": flask_app, "wsgi.py": flask_app, **files})
+    (finding,) = app_missing.check(Project(str(tmp_path)))
+    assert f"`from {module} import app`" in (finding.hint or "")
+    assert finding.fix is not None and f"from {module} import app" in finding.fix.edits[0].content

@@ -56,14 +56,20 @@ def reachable(project: Project) -> frozenset[str] | None:
 
 def entries(project: Project) -> list[str]:
     """The modules gunicorn or Flask's CLI would load first (see the module docstring)."""
-    named = [*_dockerfile_targets(project), *_procfile_targets(project), *_flask_app_targets(project)]
-    found: list[str] = []
-    if project.has(spec.APP_FILE):
-        found.append(spec.APP_FILE)
-    for dotted in named:
-        found.extend(path for path in _files_of(project, dotted, "") if path not in found)
+    found: list[str] = [spec.APP_FILE] if project.has(spec.APP_FILE) else []
+    found.extend(path for path in named_entries(project) if path not in found)
     if not found:
         found = [name for name in _CONVENTIONAL if project.has(name)]
+    return found
+
+
+def named_entries(project: Project) -> list[str]:
+    """The modules the Dockerfile's (or its stand-in's) or the Procfile's gunicorn target
+    and FLASK_APP name, in that order."""
+    named = [*_dockerfile_targets(project), *_procfile_targets(project), *_flask_app_targets(project)]
+    found: list[str] = []
+    for dotted in named:
+        found.extend(path for path in _files_of(project, dotted, "") if path not in found)
     return found
 
 

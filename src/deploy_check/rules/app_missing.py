@@ -8,7 +8,9 @@ to boot and the deploy fails ("App crashes on start").
 ## How to fix
 Put the Flask entry point in `app.py` at the root (or add an `app.py` that
 imports it: `from myproject.main import app`). The hint names the module
-that already binds `app` (`wsgi.py`, `run.py`, `microblog.py`, ...), or, in a
+that already binds `app` (the one the Dockerfile's gunicorn target, or that of a
+`Dockerfile.prod` standing in for it, the Procfile or FLASK_APP names first; else
+`wsgi.py`, `run.py`, `microblog.py`, ...), or, in a
 project that has only an app factory, that factory (`from flaskr import
 create_app` and `app = create_app()`), never a bare `Flask(__name__)` that
 would serve an empty app. A
@@ -50,6 +52,7 @@ from deploy_check.finding import Fix
 from deploy_check.finding import Location
 from deploy_check.fixing.text import new_file
 from deploy_check.parsing import python
+from deploy_check.parsing import reachability
 from deploy_check.parsing.imports import is_deployed_code
 from deploy_check.project import Project
 from deploy_check.rules.base import Rule
@@ -220,9 +223,11 @@ def _production_key(project: Project, where: str) -> str | None:
 
 
 def _entry_points(project: Project) -> list[str]:
-    """Modules that bind a module-level `app` (tests aside): the usual names first."""
+    """Modules that bind a module-level `app` (tests aside): those the Dockerfile's (or its
+    stand-in's) gunicorn, the Procfile or FLASK_APP name first, then the usual names."""
     root_level = sorted(p for p in project.python_files()
                         if "/" not in p and not p.startswith("test_") and p != "conftest.py")
-    ordered = [p for p in _USUAL if project.has(p)] + [p for p in root_level if p not in _USUAL]
+    named = [p for p in reachability.named_entries(project) if p.endswith(".py")]
+    ordered = list(dict.fromkeys([*named, *(p for p in _USUAL if project.has(p)), *root_level]))
     return [path for path in ordered
             if (tree := project.python(path).tree) is not None and python.binds_at_module_level(tree, "app")]
