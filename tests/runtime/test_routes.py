@@ -248,3 +248,27 @@ def test_a_route_finding_carries_its_own_requests_traceback_only(tmp_path):
     long = "[2026-12-01 19:48:28,125] ERROR in app: Exception on /x [GET]\n" + "  line\n" * 200
     assert len(tracebacks.request_log(long, "/x").splitlines()) == tracebacks.REQUEST_LOG_LINES
     assert tracebacks.request_log(long, "/y") is None
+
+
+@pytest.mark.parametrize(
+    "body, error, severity",
+    [
+        ("return request.args.get('q').lower()", "AttributeError: 'NoneType' object has no attribute 'lower'", "warning"),
+        ("return str(int(request.args.get('page')))", "TypeError: int() argument must be a string", "warning"),
+        ("return request.get_json()['name']", "TypeError: 'NoneType' object is not subscriptable", "warning"),
+        # It reads input, but what broke is not the missing input: still an error.
+        ("request.args.get('q'); return db.execute('x')", "sqlite3.OperationalError: no such table: notes", "error"),
+        # It reads no input: a TypeError is the app's own.
+        ("return str(int(None))", "TypeError: int() argument must be a string", "error"),
+    ],
+)
+def test_a_view_that_reads_input_crashing_without_it_is_a_warning(tmp_path, body, error, severity):
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask, request\napp = Flask(__name__)\n\n@app.route('/search')\ndef search():\n"
+        f"    {body}\n")
+    log = ("[2026-12-01 19:48:28,125] ERROR in app: Exception on /search [GET]\nTraceback (most recent call last):\n"
+           f'  File "/app/app.py", line 6, in search\n    {body}\n{error}\n')
+    item = routes.RouteAnswer(routes.Route("/search", "search", frozenset({"GET"}), False, Location("app.py", 4)),
+                              probe.Answer(500))
+    finding = routes.judge(Project(str(tmp_path)), item, log)
+    assert (finding.severity.value, finding.line) == (severity, 6)

@@ -7,11 +7,17 @@ container runs. A traceback in the logs places the finding on its line.
 
 The app's own routes are probed too (`--no-probe-routes` or `probe-routes = false`
 turns that off): every `GET` route without URL parameters, found in its `url_map`
-inside the built image (or its decorators), except routes whose name says they
-change state (`logout`, `delete`, `reset`, ...) and `skip-routes` patterns. There a
-5xx is an error on the traceback's line, a 404 a notice (a route the app declares
-should exist), no answer within 5 s a warning; 401, 403 and a redirect (to a login)
-are fine, as is any other 4xx (the route wants input a bare GET does not give).
+inside the built image (or, when its import fails there, the routes its source
+declares, blueprints under their `url_prefix`), except routes whose name says they
+change state (`logout`, `delete`, `reset`, `init-db`, ...) and `skip-routes` patterns.
+There a 5xx is an error on the traceback's line (the finding's log is that request's
+traceback), a 404 a notice (a route the app declares should exist), no answer within
+5 s a warning; 401, 403 and a redirect (to a login) are fine, as is any other 4xx (the
+route wants input a bare GET does not give). A 5xx from a view that reads the request's
+input (`request.args`, `.form`, `.get_json()`, ...) and crashed on its absence (a
+`TypeError`, `AttributeError`, `KeyError`, ... : `None.lower()`) is a warning: its own
+pages send that input, but a request without it should get a 400, not a 500. A
+streaming route (server-sent events, a camera feed) answers when its headers do.
 
 ## How to fix
 Make each smoke path answer 2xx or 3xx with the spec's environment and an

@@ -19,6 +19,7 @@ from deploy_check.finding import Location
 from deploy_check.parsing.python import deployed_modules
 from deploy_check.parsing.reachability import absolute_import
 from deploy_check.parsing.python import dotted
+from deploy_check.parsing.python import nodes_of as python_nodes_of
 from deploy_check.project import Project
 
 _DECORATOR_METHODS: dict[str, tuple[str, ...] | None] = {
@@ -225,3 +226,31 @@ def _join(prefix: str | None, rule: str) -> str:
     if prefix is None:
         return rule
     return "/".join((prefix.rstrip("/"), rule.lstrip("/"))) if rule else prefix
+
+
+# What a view reads of the request that a bare GET does not send.
+_REQUEST_INPUTS = frozenset({"args", "form", "json", "get_json", "values", "files", "data", "cookies"})
+
+
+def reads_input(project: Project, where: Location) -> str | None:
+    """`request.args` (or `.form`, `.get_json`, ...) when the view whose code holds `where`
+    (a decorator's line or any line of its body) reads the request's input, else None."""
+    if where.path is None or where.line is None or not where.path.endswith(".py"):
+        return None
+    module = project.python(where.path)
+    if module.tree is None:
+        return None
+    line = where.line
+    view: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for node in python_nodes_of(project, module, ast.FunctionDef, ast.AsyncFunctionDef):
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+        if first <= line <= (node.end_lineno or node.lineno) and (view is None or node.lineno > view.lineno):
+            view = node  # the innermost function around the line
+    if view is None:
+        return None
+    for node in ast.walk(view):  # one function, for a route that failed: not a module walk
+        if isinstance(node, ast.Attribute) and node.attr in _REQUEST_INPUTS \
+                and isinstance(node.value, ast.Name) and node.value.id == "request":
+            return f"request.{node.attr}"
+    return None

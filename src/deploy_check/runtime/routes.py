@@ -181,23 +181,36 @@ def probe_all(base_url: str, routes: Iterable[Route], *, budget: float = PROBE_S
         return list(pool.map(one, chosen))
 
 
+# What a view that wants input raises when a bare GET gives it none (None.lower(), int(None), ...).
+_NO_INPUT_ERRORS = frozenset({"TypeError", "AttributeError", "ValueError", "KeyError", "IndexError",
+                              "JSONDecodeError", "UnsupportedMediaType"})
+
+
 def judge(project: Project, item: RouteAnswer, log: str) -> Finding | None:
-    """A 5xx is an error on the traceback's line (else the route's); a 404 a notice; no answer
-    in time a warning; a 401/403 or a redirect (to a login) is fine, as is any other 4xx (the
-    route wants input a bare GET does not give)."""
+    """A 5xx is an error on the traceback's line (else the route's), a warning when the view
+    reads the request's input and crashed on its absence; a 404 a notice; no answer in time a
+    warning; a 401/403 or a redirect (to a login) is fine, as is any other 4xx (the route
+    wants input a bare GET does not give)."""
     status, path = item.answer.status, item.route.path
     if status is not None and status >= 500:
         crash = tracebacks.request_crash(log, path)
         where = item.route.where
         what = f"GET {path} answered {status} (a route the app declares, probed by deploy-check)"
+        severity, hint = Severity.ERROR, "fix the route, or leave it out of the probes"
         if crash is not None:
             if crash.frame is not None and project.has(crash.frame.path):
                 where = Location(crash.frame.path, crash.frame.line)
             if crash.error:
                 what += f": {crash.error}"
+            wanted = declared.reads_input(project, item.route.where)
+            if wanted is not None and crash.error.split(":", 1)[0].rpartition(".")[2] in _NO_INPUT_ERRORS:
+                # Its own pages send what it reads; a request without it is a client's error (a 400).
+                severity = Severity.WARNING
+                what += f" (the view reads {wanted}, which a bare GET does not send)"
+                hint = f"answer 400 when {wanted} lacks what the view needs (abort(400)), or leave it out of the probes"
         return smoke_http.RULE.finding(
-            what, where, log=tracebacks.request_log(log, path) or tracebacks.tail(log, 30),
-            hint=f'fix the route, or leave it out of the probes (skip-routes = ["{path}"] in .deploy-check.toml)')
+            what, where, severity=severity, log=tracebacks.request_log(log, path) or tracebacks.tail(log, 30),
+            hint=f'{hint} (skip-routes = ["{path}"] in .deploy-check.toml)')
     if status == 404:
         return smoke_http.RULE.finding(
             f"GET {path} answered 404 although the app declares that route", item.route.where,

@@ -1,7 +1,7 @@
 """Routes that deploy-check's inspection cannot list: importing the app needs the container's
-network (its own address, by its host name), and the inspection runs without one. The routes
-come from the source instead, blueprints under their url_prefix. /stats 500s (line 26), and
-/widgets after it, with a traceback longer than the log the smoke paths read (line 57)."""
+network (its own address, by its host name), which the inspection lacks; they come from the source.
+/stats 500s (line 26); /widgets after it, with a traceback longer than the smoke paths' log (line 57);
+/search crashes without the query it reads (line 70): a warning."""
 import socket
 import sqlite3
 
@@ -61,3 +61,10 @@ def pong(depth):
 @app.route("/widgets")
 def widgets():
     return ping(150)
+
+
+@app.route("/search")
+def search():
+    from flask import request
+
+    return "found " + request.args.get("q").lower()  # a bare GET: None.lower(), only a warning
