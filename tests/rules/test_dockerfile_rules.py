@@ -96,6 +96,11 @@ def test_template_variants_are_clean(tmp_path, text):
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn --bind 0.0.0.0:$PORT --workers 2 app:app"), [("dockerfile-cmd", 23)]),
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', "CMD gunicorn --bind 0.0.0.0:8080 --workers 2 app:app"), [("dockerfile-cmd", 23), ("dockerfile-port", 23)]),
         (replaced('"app:app"', '"wsgi:app"'), [("dockerfile-cmd", 23)]),
+        # gunicorn behind a launcher binds what gunicorn binds (raceconditionrunning/pantograph: uv run).
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000"', 'CMD ["uv", "run", "gunicorn", "--bind", "0.0.0.0:5001"'),
+         [("dockerfile-cmd", 23), ("dockerfile-port", 23)]),
+        (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000"', 'CMD ["python", "-m", "gunicorn", "--bind", "0.0.0.0:5000"'),
+         [("dockerfile-cmd", 23)]),
         (replaced('"2"', '"4"'), [("dockerfile-cmd", 23)]),
         (replaced('CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "app:app"]', 'CMD ["python", "app.py"]'), [("dockerfile-cmd", 23)]),
         # Shell form and another program or other arguments: one finding that says both.

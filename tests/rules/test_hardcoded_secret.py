@@ -113,6 +113,14 @@ CASES = [
     ("live jwt in docs", {"docs/reset.md": f"token: {LIVE_JWT}\n"}, [("docs/reset.md", 1, 8)]),
     ("jwt without exp", {"static/app.js": f'const t = "{_jwt("""{"sub":"1234567890"}""")}";\n'},
      [("static/app.js", 1, 12)]),
+    # A URL to the machine itself in a README or a settings template is a local default
+    # (zafaraftab1/myPortfolio's postgres:postgres@localhost); a remote one in docs still counts.
+    ("local url in docs", {"README.md": "DATABASE_URL=postgresql://postgres:postgres@localhost:5432/x\n",
+                           ".env.example": "DATABASE_URL=postgresql://portfolio:Zx81kq0PLmW2@127.0.0.1/x\n"}, []),
+    ("remote url in docs", {"README.md": "postgresql://admin:Zx81kq0PLmW2@db.example.com/x\n"},
+     [("README.md", 1, 20)]),
+    ("local url in code", {"settings.py": 'URI = "postgresql://app:Zx81kq0PLmW2@localhost/x"\n'},
+     [("settings.py", 1, 25)]),
     ("lock file", {"package-lock.json": f'{{"x": "{GITHUB}"}}\n'}, []),
     ("pyc", {"x.pyc": f"{AWS}\n"}, []),
     ("templated yaml", {"config.yml": "password: ${DB_PASSWORD}\n"}, []),

@@ -185,6 +185,12 @@ def test_app_port(tmp_path, source, expected):
         ("import sqlite3, os\nsqlite3.connect(os.path.join(app.instance_path, 'x.db'))\n", [("app.py", 2)]),
         ("DATABASE = 'instance/app.db'\n", [("app.py", 1)]),
         ("DATABASE = 'postgresql://localhost/x'\n", []),
+        # A config class's own variable, used in its body (raceconditionrunning/pantograph): /app/data, not /data.
+        ("import os\nclass Config:\n    db_path = os.path.join(os.getcwd(), 'data', 'x.db')\n"
+         "    SQLALCHEMY_DATABASE_URI = f'sqlite:///{db_path}'\n", [("app.py", 4)]),
+        ("import os\nclass Config:\n    db_path = '/data/app.db'\n    SQLALCHEMY_DATABASE_URI = f'sqlite:///{db_path}'\n", []),
+        # Bound in two classes: which one is unknown, so nothing is said.
+        ("class A:\n    p = 'a.db'\n    SQLALCHEMY_DATABASE_URI = f'sqlite:////data/{p}'\nclass B:\n    p = '/tmp/b.db'\n", []),
     ],
 )
 def test_database_path(tmp_path, source, expected):

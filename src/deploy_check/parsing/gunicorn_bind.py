@@ -121,10 +121,23 @@ def gunicorn_words(project: Project) -> tuple[dockerfile.Instruction, list[str]]
     if parsed is None or parsed.error or parsed.of("ENTRYPOINT"):
         return None
     cmd = dockerfile.final_command(parsed)
-    words = dockerfile.command_words(cmd) if cmd is not None else None
+    words = launched(dockerfile.command_words(cmd) or []) if cmd is not None else []
     if cmd is None or not words or "gunicorn" not in words[0]:
         return None
     return cmd, words
+
+
+# Commands that run the next words as a program: `uv run gunicorn ...` binds what gunicorn binds.
+_LAUNCHERS = (("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run"),
+              ("python", "-m"), ("python3", "-m"), ("exec",))
+
+
+def launched(words: list[str]) -> list[str]:
+    """The words from gunicorn on, when only a launcher (`uv run`, `python -m`) comes before it."""
+    for launcher in _LAUNCHERS:
+        if tuple(words[:len(launcher)]) == launcher and len(words) > len(launcher):
+            return launched(words[len(launcher):])
+    return words
 
 
 def _decide(project: Project) -> Decision | None:

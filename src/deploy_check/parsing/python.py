@@ -100,6 +100,18 @@ class Resolver:
                 if assigned.get(name) == 1 and value is not None:
                     self.constants[name] = self.value(value)
                     self._constant_nodes[name] = value
+        # A name bound once in a class body and nowhere else (a config class's `db_path = ...`
+        # used by its `SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"`).
+        in_classes: dict[str, ast.AST | None] = {}
+        for klass in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+            for node in klass.body:
+                for name in _assign_targets(node):
+                    value = getattr(node, "value", None)
+                    in_classes[name] = value if name not in in_classes else None
+        for name, value in in_classes.items():
+            if value is not None and name not in assigned:
+                self.constants[name] = self.value(value)
+                self._constant_nodes[name] = value
 
     def default_where_unset(self, node: ast.AST) -> tuple[str, str] | None:
         """("NAME", default) for a value read from a variable Niblit does not set, with a

@@ -198,6 +198,9 @@ def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
     if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secret_hit.is_example_env(path):
         if secret_hit.is_example_value(value):
             return True
+    if isinstance(plugin, BasicAuthDetector) and (secret_hit.is_example_env(path) or _is_documentation(path)):
+        if _local_url(value, line):
+            return True  # `postgres:postgres@localhost` in a README or .env.example: a local default
     if isinstance(plugin, (BasicAuthDetector, KeywordDetector)) and secret_hit.not_a_secret_value(value):
         return True
     if plugin is _ENTROPY and not (secret_hit.ENTROPY_MIN_LEN <= len(value) <= secret_hit.ENTROPY_MAX_LEN):
@@ -217,6 +220,20 @@ def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
         or is_indirect_reference(line)
         or is_not_alphanumeric_string(value)
     )
+
+
+_DOCUMENTATION = (".md", ".markdown", ".rst", ".adoc")
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]"})
+
+
+def _is_documentation(path: str) -> bool:
+    return path.lower().endswith(_DOCUMENTATION)
+
+
+def _local_url(password: str, line: str) -> bool:
+    """The URL that carries this password points at the machine itself (localhost)."""
+    found = re.search(re.escape(f":{password}@") + r"([^/:\s'\"?#]+)", line)
+    return found is not None and found.group(1).lower() in _LOCAL_HOSTS
 
 
 def expired_jwt(token: str, now: float | None = None) -> bool:

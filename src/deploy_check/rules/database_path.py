@@ -26,8 +26,9 @@ tests' and not reported. Another framework's settings are not the app's: a stray
 Paths that are built are worked out too: `+`, f-strings, `%` and
 `.format` of constants, `os.path.join`, `Path(__file__).parent / "x.db"`,
 `os.getcwd()`, `tempfile.gettempdir()`, `or` defaults, an `app.config` key set
-once, one level of the module's own helpers (`create_sqlite_uri("todo.db")`)
-and an SQLite URL kept on an object (`self.url = "sqlite:///" + path`). A
+once, one level of the module's own helpers (`create_sqlite_uri("todo.db")`),
+a variable of a config class's own body (`db_path = ...` then
+`SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_path}"`) and an SQLite URL kept on an object (`self.url = "sqlite:///" + path`). A
 relative `sqlite:///x.db` is named where it lands: in the instance folder
 (`/app/instance/x.db`) for Flask-SQLAlchemy 3, in the working directory
 (`/app/x.db`) for plain SQLAlchemy's `create_engine`.

@@ -5,7 +5,8 @@ Niblit routes traffic to port 5000 of the container. An app that listens on
 another port, or only on 127.0.0.1, never answers: the deploy fails with
 "Port mismatch".
 
-The bind is worked out as gunicorn does it: the CMD's `--bind`, else the one
+The bind is worked out as gunicorn does it (also when a launcher runs it:
+`uv run gunicorn`, `poetry run gunicorn`, `python -m gunicorn`): the CMD's `--bind`, else the one
 in `GUNICORN_CMD_ARGS` (an ENV line), else `bind = ...` in the config file
 (the one `-c` names, else `gunicorn.conf.py` at the root; read, never run),
 else gunicorn's default, `0.0.0.0:$PORT` when PORT is set (`127.0.0.1:8000`

@@ -19,7 +19,9 @@ keys, GitHub, Slack, Stripe, OpenAI, JWT, `user:password@` URLs, ...) in every
 text file of the upload. A settings template such as `.env.example` is
 documentation the app never loads: there, placeholders (`SECRET_KEY=dev`,
 `your-password-here`, `mysql://user:user@localhost`) are left alone, and
-only values that look real are reported. Test code (`tests/`, `test_*.py`,
+only values that look real are reported; there and in documentation
+(Markdown, reStructuredText) a password in a URL to the machine itself
+(`postgres:postgres@localhost`) is a local default, not a secret. Test code (`tests/`, `test_*.py`,
 `conftest.py`, a `TestingConfig` class, the tests' env file `.env.test`) and seed or fake-data scripts
 (`seed.py`, `fake_generator.py`, `fixtures/`) hold fixtures, not secrets: there
 only provider formats are reported (not `user:password@localhost` URLs of a
