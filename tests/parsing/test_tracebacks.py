@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from deploy_check.parsing import buildlog
 from deploy_check.parsing import tracebacks
 
@@ -62,7 +64,54 @@ def test_build_log_dependency_conflict_names_the_pin_and_why():
     lines = [buildlog.without_escapes(line) for line in PIP_CONFLICT]
     assert lines[0].startswith("ERROR: Cannot install")
     assert buildlog.conflict(lines) == buildlog.Conflict(
-        "markupsafe", "markupsafe==1.1.1", "jinja2 3.1.3 depends on MarkupSafe>=2.0")
+        "markupsafe", "markupsafe==1.1.1", "jinja2 3.1.3 depends on MarkupSafe>=2.0", ("jinja2",))
+
+
+# pip 26.3's own words (python:3.12-slim stand-in, 2026-12-01), for MarkupSafe==2.0.1,
+# Jinja2==3.0.3, Werkzeug==2.2.3 (miguelgrinberg/REST-tutorial's pins).
+PIP26_CONFLICT = """INFO: pip is looking at multiple versions of werkzeug to determine which version is compatible with other requirements. This could take a while.
+\x1b[91mERROR: Cannot install -r requirements.txt (line 2), -r requirements.txt (line 3) and MarkupSafe==2.0.1 because these package versions have conflicting dependencies.
+\x1b[0m
+The conflict is caused by:
+    The user requested MarkupSafe==2.0.1
+    jinja2 3.0.3 depends on MarkupSafe>=2.0
+    werkzeug 2.2.3 depends on MarkupSafe>=2.1.1
+
+Additionally, some packages in these conflicts have no matching distributions available for your environment:
+    markupsafe
+
+To fix this you could try to:
+1. loosen the range of package versions you've specified
+2. remove package versions to allow pip to attempt to solve the dependency conflict
+
+\x1b[91mERROR: ResolutionImpossible: for help visit https://pip.pypa.io/en/latest/topics/dependency-resolution/#dealing-with-dependency-conflicts
+""".splitlines()
+
+
+def test_build_log_conflict_quotes_the_need_the_pin_does_not_meet():
+    lines = [buildlog.without_escapes(line) for line in PIP26_CONFLICT]
+    assert buildlog.conflict(lines) == buildlog.Conflict(
+        "markupsafe", "MarkupSafe==2.0.1", "werkzeug 2.2.3 depends on MarkupSafe>=2.1.1", ("werkzeug",))
+
+
+@pytest.mark.parametrize("caused_by, expected", [
+    # two needs rule the pin out: both are quoted
+    (["    The user requested six==1.0", "    a 1 depends on six>=1.5", "    b 2 depends on six<1.0"],
+     ("six", "six==1.0", "a 1 depends on six>=1.5; b 2 depends on six<1.0", ("a", "b"))),
+    # the second pin is the one ruled out; a constraint is a pin too
+    (["    The user requested flask==1.1.2", "    The user requested (constraint) werkzeug==3.0.0",
+      "    flask 1.1.2 depends on Werkzeug<2.0,>=0.15"],
+     ("werkzeug", "werkzeug==3.0.0", "flask 1.1.2 depends on Werkzeug<2.0,>=0.15", ("flask",))),
+    # a range pin: pip's first need is quoted, as pip knows why
+    (["    The user requested six>=1.0", "    a 1 depends on six<1.0"], ("six", "six>=1.0", "a 1 depends on six<1.0", ("a",))),
+    # an exact pin every listed need admits: no contradicting reason is made up
+    (["    The user requested six==1.5", "    a 1 depends on six>=1.0"], ("six", "six==1.5", "", ())),
+])
+def test_build_log_conflict_picks_the_needs_that_exclude_the_pin(caused_by, expected):
+    lines = ["ERROR: Cannot install x because these package versions have conflicting dependencies.",
+             "The conflict is caused by:", *caused_by, "", "    a 9 depends on six==0.1",
+             "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io"]
+    assert buildlog.conflict(lines) == buildlog.Conflict(*expected)
 
 
 def test_build_log_without_conflict():

@@ -99,6 +99,17 @@ def test_runtime_rule_on_its_line(docker_client, own_runs, app, options, expecte
     assert leftovers(docker_client, own_runs) == []
 
 
+def test_a_pin_conflict_quotes_the_need_that_rules_the_pin_out(docker_client, own_runs):
+    # pip lists jinja2's need too (MarkupSafe>=2.0, which 2.0.1 meets): quoting it contradicted itself.
+    report = check(str(APPS / "pin-conflict"), Options(), docker_client=docker_client)
+    (failed,) = [f for f in report.findings if f.rule == "build-failed"]
+    assert (failed.path, failed.line) == ("requirements.txt", 3)
+    assert "MarkupSafe==2.0.1 conflicts with `Werkzeug==2.2.3` (line 5)" in failed.message
+    assert failed.message.endswith("werkzeug 2.2.3 depends on MarkupSafe>=2.1.1")
+    assert "jinja2" not in failed.message
+    assert leftovers(docker_client, own_runs) == []
+
+
 def test_workers_dying_at_start_up_end_the_wait_with_the_reason(docker_client, own_runs):
     report = check(str(APPS / "run-at-import"), Options(timeout=300), docker_client=docker_client)
     (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]

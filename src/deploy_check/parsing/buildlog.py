@@ -4,7 +4,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion
+from packaging.version import Version
 
 _STEP = re.compile(r"^Step (\d+)/(\d+) : ")
 _PIP_PATTERNS = (
@@ -15,7 +19,8 @@ _PIP_PATTERNS = (
     re.compile(r"ResolutionImpossible.*?([A-Za-z0-9][A-Za-z0-9._-]*)"),
 )
 _COLLECTING = re.compile(r"^Collecting ([A-Za-z0-9][A-Za-z0-9._-]*)")
-_REQUESTED = re.compile(r"The user requested ([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(\S*)")
+_CAUSED_BY = "The conflict is caused by:"
+_REQUESTED = re.compile(r"The user requested (?:\(constraint\) )?([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(\S*)")
 _DEPENDS = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*) (\S+) depends on (\S.*)$")
 # Terminal escapes (the classic builder colours pip's stderr red): noise in a report.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
@@ -28,6 +33,7 @@ class Conflict:
     requested: str  # canonical name of the pinned package
     pin: str  # as the log gives it, e.g. "markupsafe==1.1.1"
     reason: str  # e.g. "jinja2 3.1.3 depends on MarkupSafe>=2.0"
+    by: tuple[str, ...] = ()  # canonical names of the packages whose needs rule the pin out
 
 
 def without_escapes(line: str) -> str:
@@ -35,22 +41,74 @@ def without_escapes(line: str) -> str:
 
 
 def conflict(log_lines: list[str]) -> Conflict | None:
-    """The pin pip could not satisfy together with the rest, and why, if the log says."""
+    """The pin pip could not satisfy together with the rest, and why, if the log says.
+
+    pip lists, under "The conflict is caused by:", every need on the package in conflict,
+    the ones the pin meets too (`jinja2 3.0.3 depends on MarkupSafe>=2.0` beside
+    `MarkupSafe==2.0.1`): the reason quoted is the needs the pinned version does not meet."""
     if not any("ResolutionImpossible" in line or "conflicting dependencies" in line for line in log_lines):
         return None
-    requested = [m for m in map(_REQUESTED.search, log_lines) if m]
-    depends = [m for m in map(_DEPENDS.match, log_lines) if m]
+    block = _caused_by(log_lines)
+    requested = [m for m in map(_REQUESTED.search, block) if m]
+    depends = [m for m in map(_DEPENDS.match, block) if m]
+    fallback: Conflict | None = None
     for wanted in requested:
         name = canonicalize_name(wanted.group(1))
-        for depend in depends:
-            needed = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", depend.group(3))
-            if needed and canonicalize_name(needed.group(0)) == name:
-                pin = f"{wanted.group(1)}{wanted.group(3)}"
-                return Conflict(name, pin, " ".join(depend.group(0).split()))
+        pin = f"{wanted.group(1)}{wanted.group(3)}"
+        on_it = [depend for depend in depends if _needed_name(depend.group(3)) == name]
+        against = [depend for depend in on_it if _rules_out(depend.group(3), wanted.group(3))]
+        if against:
+            return Conflict(name, pin, "; ".join(" ".join(d.group(0).split()) for d in against),
+                            tuple(canonicalize_name(d.group(1)) for d in against))
+        if on_it and fallback is None and _exact(wanted.group(3)) is None:  # a range: pip knows why
+            fallback = Conflict(name, pin, " ".join(on_it[0].group(0).split()), (canonicalize_name(on_it[0].group(1)),))
+    if fallback is not None:
+        return fallback
     if requested:
         wanted = requested[-1]
         return Conflict(canonicalize_name(wanted.group(1)), f"{wanted.group(1)}{wanted.group(3)}", "")
     return None
+
+
+def _caused_by(log_lines: list[str]) -> list[str]:
+    """The lines of pip's "The conflict is caused by:" list (all lines when the log has none)."""
+    for index, line in enumerate(log_lines):
+        if line.strip() == _CAUSED_BY:
+            block: list[str] = []
+            for item in log_lines[index + 1:]:
+                if not item.strip() or not item.startswith((" ", "\t")):
+                    break
+                block.append(item)
+            return block
+    return log_lines
+
+
+def _needed_name(requirement: str) -> str | None:
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+    return canonicalize_name(match.group(0)) if match else None
+
+
+def _exact(specifier: str) -> Version | None:
+    """The version an `==V` pin names (None for a range, a wildcard or no pin)."""
+    match = re.fullmatch(r"===?\s*([^\s*,;]+)", specifier.strip())
+    if not match:
+        return None
+    try:
+        return Version(match.group(1))
+    except InvalidVersion:
+        return None
+
+
+def _rules_out(need: str, pin: str) -> bool:
+    """Whether the need (`MarkupSafe>=2.1.1`, markers aside) excludes the pinned version."""
+    version = _exact(pin)
+    if version is None:
+        return False
+    try:
+        specifier = Requirement(need.split(";", 1)[0].strip()).specifier
+    except InvalidRequirement:
+        return False
+    return not specifier.contains(version, prereleases=True)
 
 
 def failed_step(log_lines: list[str]) -> int | None:

@@ -55,7 +55,8 @@ def judge(project: Project, failure: BuildFailure) -> list[Finding]:
     if clash and found:
         why = f": {clash.reason}" if clash.reason else ""
         return [RULE.finding(
-            f"pip cannot install the requirements together: {clash.pin} conflicts with another requirement{why}",
+            f"pip cannot install the requirements together: {clash.pin} conflicts with "
+            f"{_others(parsed, clash.by) if parsed else 'another requirement'}{why}",
             Location(found[0].path, found[0].line),
             hint=f"loosen or update the pin of {clash.requested} (or of the package that needs another version)",
             log=log)]
@@ -81,3 +82,18 @@ def judge(project: Project, failure: BuildFailure) -> list[Finding]:
     reason = " ".join((failure.error or "docker build failed").split())[:300]
     return [RULE.finding(f"docker build failed{instruction_text}: {reason}", where,
                          hint="run `docker build .` locally to see the whole log", log=log)]
+
+
+def _others(parsed: requirements.Requirements, names: tuple[str, ...]) -> str:
+    """The requirements that rule the pin out, each with its line (`Werkzeug==2.2.3 (line 11)`);
+    one not required directly by name, as pip names it."""
+    quoted: list[str] = []
+    for name in names:
+        lines = parsed.find(name)
+        if lines:
+            where = f"line {lines[0].line}" if lines[0].path == requirements.ROOT_FILE else f"{lines[0].path}:{lines[0].line}"
+            text = lines[0].text.split("#", 1)[0].split(" --", 1)[0].strip()[:80]
+            quoted.append(f"`{text}` ({where})")
+        else:
+            quoted.append(name)
+    return " and ".join(quoted) if quoted else "another requirement"
