@@ -81,6 +81,26 @@ def test_flask_and_gunicorn_are_added(tmp_path, before, after):
     assert fixed_twice(tmp_path)["requirements.txt"] == after
 
 
+@pytest.mark.parametrize("before, after", [
+    (b"Flask==1.1.2\r\ngunicorn\r\nJinja2==2.11.3\r\n",
+     b"Flask==1.1.2\r\ngunicorn\r\nJinja2==2.11.3\r\nWerkzeug<2.0\r\nitsdangerous<2.0\r\nclick<8.0\r\nMarkupSafe<2.1\r\n"),
+    (b"flask==2.0.2\ngunicorn", b"flask==2.0.2\ngunicorn\nWerkzeug<3.0"),
+])
+def test_old_flask_gets_its_dependencies_upper_bounds(tmp_path, before, after):
+    make_repo(tmp_path, {**GOOD, "requirements.txt": before})
+    assert fixed_twice(tmp_path)["requirements.txt"] == after
+    assert "requirements-flask" not in rules_left(tmp_path)
+
+
+def test_old_flask_beside_a_loose_requirement_of_its_own_names_the_hand_fix(tmp_path):
+    make_repo(tmp_path, {**GOOD, "requirements.txt": "Flask==1.0.4\nWerkzeug>=0.15\ngunicorn\n"})
+    (finding,) = [f for f in lint(Project(str(tmp_path))) if f.rule == "requirements-flask"]
+    assert finding.line == 1 and "narrow your own requirement to Werkzeug<2.0" in (finding.hint or "")
+    fix(tmp_path)
+    assert (tmp_path / "requirements.txt").read_text() == (
+        "Flask==1.0.4\nWerkzeug>=0.15\ngunicorn\nJinja2<3.0\nitsdangerous<2.0\nclick<8.0\nMarkupSafe<2.1\n")
+
+
 def test_a_marker_that_excludes_niblit_is_left_to_a_human(tmp_path):
     make_repo(tmp_path, {**GOOD, "requirements.txt": "flask; sys_platform == 'win32'\ngunicorn\n"})
     fix(tmp_path)

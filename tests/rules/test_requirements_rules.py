@@ -42,6 +42,9 @@ def run(tmp_path, files, modules=REQUIREMENT_RULES):
         "flask\ngunicorn\n./wheels/mine-1.0-py3-none-any.whl\n",
         # gunicorn from 21 on needs no pkg_resources; an old one does, and setuptools brings it
         "flask\ngunicorn>=19\n", "flask\ngunicorn~=21.2\n", "flask\ngunicorn==20.0.4\nsetuptools\n",
+        # an old Flask with its dependencies bounded (pinned, or ranges below Flask's bounds), or a new enough one
+        "Flask==1.1.2\nWerkzeug==1.0.1\nJinja2~=2.11\nitsdangerous<2\nclick==7.1.2\nMarkupSafe==2.0.1\ngunicorn\n",
+        "flask==2.0.3\nwerkzeug<2.3\ngunicorn\n", "flask==2.2.5\ngunicorn\n", "flask>=1.0\ngunicorn\n",
     ],
 )
 def test_valid_requirements_are_clean(tmp_path, text):
@@ -58,6 +61,10 @@ def test_valid_requirements_are_clean(tmp_path, text):
         # seen on a real repository: gunicorn 20 imports pkg_resources, which python:3.12-slim lacks
         ({"requirements.txt": "flask\ngunicorn==20.0.4\n"}, [("requirements-gunicorn", "requirements.txt", 2)]),
         ({"requirements.txt": "flask\ngunicorn<21\n"}, [("requirements-gunicorn", "requirements.txt", 2)]),
+        # seen on real repositories: an old Flask beside today's Werkzeug/Jinja2 fails to import
+        ({"requirements.txt": "gunicorn\nFlask==1.1.2\n"}, [("requirements-flask", "requirements.txt", 2)]),
+        ({"requirements.txt": "gunicorn\nflask<2\nWerkzeug==1.0.1\n"}, [("requirements-flask", "requirements.txt", 2)]),
+        ({"requirements.txt": "gunicorn\nflask~=2.1.0\nWerkzeug>=2.0\n"}, [("requirements-flask", "requirements.txt", 2)]),
         ({"requirements.txt": "flask\ngunicorn\nfla sk\n"}, [("requirements-syntax", "requirements.txt", 3)]),
         ({"requirements.txt": "flask ==\ngunicorn\n"}, [("requirements-syntax", "requirements.txt", 1)]),
         ({"requirements.txt": "flask\ngunicorn\n--frobnicate\n"}, [("requirements-syntax", "requirements.txt", 3)]),

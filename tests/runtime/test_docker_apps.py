@@ -110,6 +110,22 @@ def test_a_pin_conflict_quotes_the_need_that_rules_the_pin_out(docker_client, ow
     assert leftovers(docker_client, own_runs) == []
 
 
+def test_old_flask_fails_to_boot_until_fix_bounds_its_dependencies(docker_client, own_runs, tmp_path):
+    import shutil
+
+    from deploy_check.cli import main
+
+    repo = shutil.copytree(APPS / "old-flask", tmp_path / "repo")
+    before = check(str(repo), Options(), docker_client=docker_client)
+    assert [(f.rule, f.line) for f in before.findings if f.rule == "requirements-flask"] == [("requirements-flask", 1)]
+    (boot,) = [f for f in before.findings if f.rule == "smoke-boot"]
+    assert "ImportError" in boot.message
+    assert main([str(repo), "--skip-build", "--fix", "--output", os.devnull]) == 0
+    after = check(str(repo), Options(), docker_client=docker_client)
+    assert after.findings == [] and after.smoke.status == "ok"
+    assert leftovers(docker_client, own_runs) == []
+
+
 def test_workers_dying_at_start_up_end_the_wait_with_the_reason(docker_client, own_runs):
     report = check(str(APPS / "run-at-import"), Options(timeout=300), docker_client=docker_client)
     (boot,) = [f for f in report.findings if f.rule == "smoke-boot"]
