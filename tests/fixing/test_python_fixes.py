@@ -175,3 +175,42 @@ def test_fixing_twice_changes_nothing_the_second_time(tmp_path_factory, newline,
     if newline == "\r\n":
         assert "\n" not in body.replace("\r\n", "")  # no line ending of another kind crept in
     assert fix_plan(root, Options()).files == {}
+
+
+# -- app-config-main-only ---------------------------------------------------------------------
+
+GUARDED = FLASK + '\n\nif __name__ == "__main__":\n'
+
+
+def test_config_only_under_the_main_guard_moves_above_it(tmp_path):
+    root = tree(tmp_path, {"app.py": GUARDED + '    # where uploads go\n    app.config["UPLOAD_FOLDER"] = "/data/uploads"\n'
+                                   '    app.config["DEBUG"] = True\n    app.secret_key = "k" + "x"\n    app.run()\n',
+                           "requirements.txt": "flask\ngunicorn\n"})
+    assert fixed(root)["app.py"] == (FLASK + '\n\n# where uploads go\napp.config["UPLOAD_FOLDER"] = "/data/uploads"\n'
+                                     'app.secret_key = "k" + "x"\n\nif __name__ == "__main__":\n'
+                                     '    app.config["DEBUG"] = True\n    app.run()\n')
+
+
+def test_a_guard_of_config_alone_goes_and_crlf_is_kept(tmp_path):
+    source = (FLASK + '\nif __name__ == "__main__":\n    app.config.from_object("config.Prod")\n').replace("\n", "\r\n")
+    root = tree(tmp_path, {"app.py": source, "requirements.txt": "flask\ngunicorn\n"})
+    assert fixed(root)["app.py"] == (FLASK + '\napp.config.from_object("config.Prod")\n').replace("\n", "\r\n")
+
+
+def test_config_that_reads_what_the_guard_binds_stays_and_is_named(tmp_path):
+    root = tree(tmp_path, {"app.py": GUARDED + '    port = 8080\n    app.config["PORT"] = port\n    app.run(port=port)\n',
+                           "requirements.txt": "flask\ngunicorn\n"})
+    assert "app.py" not in fixed(root, unsafe=True)
+    from deploy_check.engine import lint
+
+    (finding,) = [f for f in lint(open_project(root)) if f.rule == "app-config-main-only"]
+    assert finding.line == 8 and finding.fix is None and "app.config['PORT'] (reads port" in (finding.hint or "")
+
+
+def test_config_that_reads_what_the_guard_changes_moves_only_as_unsafe(tmp_path):
+    source = GUARDED + '    tempfile.tempdir = "/x"\n    app.config["UPLOAD_FOLDER"] = tempfile.gettempdir()\n'
+    root = tree(tmp_path, {"app.py": "import tempfile\n" + source, "requirements.txt": "flask\ngunicorn\n"})
+    assert "app-config-main-only" not in rules_fixed(root)
+    assert fixed(root, unsafe=True)["app.py"] == (
+        "import tempfile\n" + FLASK + '\n\napp.config["UPLOAD_FOLDER"] = tempfile.gettempdir()\n\n'
+        'if __name__ == "__main__":\n    tempfile.tempdir = "/x"\n')

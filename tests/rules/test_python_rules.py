@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from deploy_check.project import Project
+from deploy_check.rules import app_config_main_only
 from deploy_check.rules import app_instance
 from deploy_check.rules import app_missing
 from deploy_check.rules import app_port
@@ -40,7 +41,7 @@ def home():
 if __name__ == '__main__':
     app.run()
 '''
-ALL = [app_instance, app_missing, app_port, app_run_at_import, app_shadowed, database_external, database_path, python_syntax, upload_path]
+ALL = [app_config_main_only, app_instance, app_missing, app_port, app_run_at_import, app_shadowed, database_external, database_path, python_syntax, upload_path]
 
 
 def lines_of(module, tmp_path, files):
@@ -470,3 +471,28 @@ def test_app_instance_hint_calls_the_imported_factory(tmp_path):
     make_repo(tmp_path, {"app.py": "from flaskr import create_app\n", "flaskr/__init__.py": "def create_app(): ...\n"})
     (finding,) = app_instance.check(Project(str(tmp_path)))
     assert "`app = create_app()`" in (finding.hint or "") and "Flask(__name__)" not in (finding.hint or "")
+
+
+MAIN = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+@pytest.mark.parametrize("files, expected", [
+    # the served module's config set only in the guard, on its first such line
+    ({"app.py": MAIN + 'if __name__ == "__main__":\n    app.run()\n    app.config["UPLOAD_FOLDER"] = "u"\n'},
+     [("app.py", 5)]),
+    ({"app.py": MAIN + "if '__main__' == __name__:\n    app.secret_key = 'k'\n"}, [("app.py", 4)]),
+    ({"app.py": MAIN + 'if __name__ == "__main__" or __name__ == "main":\n    if True:\n        app.config.update(A=1)\n'},
+     [("app.py", 5)]),
+    # a module the served app imports (its __name__ is never "__main__" there either)
+    ({"app.py": "from web import app\n", "web.py": MAIN + 'if __name__ == "__main__":\n    app.config["X"] = 1\n'},
+     [("web.py", 4)]),
+    # dev-only settings belong there; an else branch runs under gunicorn; a guard naming the module runs
+    ({"app.py": MAIN + 'if __name__ == "__main__":\n    app.config["DEBUG"] = True\n    app.run(debug=True)\n'}, []),
+    ({"app.py": MAIN + 'if __name__ == "__main__":\n    pass\nelse:\n    app.config["X"] = 1\n'}, []),
+    ({"app.py": MAIN + 'if __name__ == "__main__" or __name__ == "app":\n    app.config["X"] = 1\n'}, []),
+    # not the module-level app; a module the served app never imports
+    ({"app.py": MAIN + 'if __name__ == "__main__":\n    other = Flask("o")\n    other.config["X"] = 1\n'}, []),
+    ({"app.py": MAIN, "seed.py": MAIN + 'if __name__ == "__main__":\n    app.config["X"] = 1\n'}, []),
+])
+def test_app_config_main_only(tmp_path, files, expected):
+    assert lines_of(app_config_main_only, tmp_path, files) == expected

@@ -45,6 +45,8 @@ def run(tmp_path, files, modules=REQUIREMENT_RULES):
         # an old Flask with its dependencies bounded (pinned, or ranges below Flask's bounds), or a new enough one
         "Flask==1.1.2\nWerkzeug==1.0.1\nJinja2~=2.11\nitsdangerous<2\nclick==7.1.2\nMarkupSafe==2.0.1\ngunicorn\n",
         "flask==2.0.3\nwerkzeug<2.3\ngunicorn\n", "flask==2.2.5\ngunicorn\n", "flask>=1.0\ngunicorn\n",
+        # Flask 0.10 does not require click (from 0.11 on it does)
+        "Flask==0.10.1\nitsdangerous==0.24\nJinja2==2.8\nMarkupSafe==0.23\nWerkzeug==0.10.4\ngunicorn\n",
     ],
 )
 def test_valid_requirements_are_clean(tmp_path, text):

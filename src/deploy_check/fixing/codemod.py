@@ -227,6 +227,37 @@ def move_under_main_guard(module: libcst.Module, target: Target) -> libcst.Modul
     return changed.with_changes(body=[*changed.body, block])
 
 
+def move_above_block(indices: tuple[int, ...]) -> Transform:
+    """The statements at `indices` of the target block's body (an `if` at module level) moved,
+    in order and with their comments, to just above it; the block goes when nothing is left."""
+
+    def transform(module: libcst.Module, target: Target) -> libcst.Module | None:
+        import libcst as cst
+
+        block = target.node
+        if not isinstance(block, cst.If) or target.top is not block or not isinstance(block.body, cst.IndentedBlock):
+            return None
+        body = list(block.body.body)
+        if not indices or max(indices) >= len(body):
+            return None
+        moving = [node for index in indices if isinstance(node := body[index], cst.SimpleStatementLine)]
+        if len(moving) != len(indices):
+            return None
+        kept = [node for index, node in enumerate(body) if index not in indices]
+        # The blank lines before the block now lead the moved lines; its comment stays on it
+        # (or goes with them, when nothing of the block is left).
+        blank = next((i for i, line in enumerate(block.leading_lines) if line.comment is not None),
+                     len(block.leading_lines)) if kept else len(block.leading_lines)
+        moving[0] = moving[0].with_changes(leading_lines=[*block.leading_lines[:blank], *moving[0].leading_lines])
+        if not kept:
+            return change(module, replace={block: cst.FlattenSentinel(moving)})
+        rest = block.with_changes(leading_lines=[cst.EmptyLine(), *block.leading_lines[blank:]],
+                                  body=block.body.with_changes(body=kept))
+        return change(module, replace={block: cst.FlattenSentinel([*moving, rest])})
+
+    return transform
+
+
 def _is_main_guard(node: Any) -> bool:
     import libcst as cst
     import libcst.matchers as m

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from deploy_check.rules import app_config_main_only
 from deploy_check.rules import app_instance
 from deploy_check.rules import app_missing
 from deploy_check.rules import app_port
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     from deploy_check.project import Project
 
 STATIC_RULES: tuple[ModuleType, ...] = (
+    app_config_main_only,
     app_instance,
     app_missing,
     app_port,

@@ -78,6 +78,8 @@ _OLD_FLASK: tuple[tuple[Version, tuple[str, ...]], ...] = (
     (Version("2.0"), ("Werkzeug<2.0", "Jinja2<3.0", "itsdangerous<2.0", "click<8.0", "MarkupSafe<2.1")),
     (Version("2.2"), ("Werkzeug<3.0",)),
 )
+# Flask requires click from 0.11 on (0.10.1's metadata names Werkzeug, Jinja2 and itsdangerous only).
+_CLICK_SINCE = Version("0.11")
 # The last release of each Flask series: pip takes the newest one a specifier admits.
 _RELEASES = ("0.12.5", "1.0.4", "1.1.4", "2.0.3", "2.1.3", "2.2.5", "2.3.3", "3.0.3", "3.1.0")
 
@@ -103,7 +105,8 @@ def _old_flask_unbounded(project: Project) -> Iterator[Finding]:
         newest = _newest_admitted(line.text) if line.applies else None
         if newest is None:
             continue
-        bounds = next((needed for before, needed in _OLD_FLASK if newest < before), ())
+        bounds = [bound for bound in next((needed for before, needed in _OLD_FLASK if newest < before), ())
+                  if newest >= _CLICK_SINCE or not bound.startswith("click")]
         missing = [bound for bound in bounds if not _bounded(parsed, bound)]
         if not missing:
             continue
