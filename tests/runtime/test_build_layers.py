@@ -25,10 +25,12 @@ STREAM = [
 
 def test_layer_log_keeps_only_the_steps_this_build_ran():
     seen: list[str] = []
-    log = build.LayerLog(seen.append)
+    running: list[str] = []
+    log = build.LayerLog(seen.append, running.append)
     for line in STREAM:
         log.line(line)
     assert seen == ["ddec5ebe7cdb", "0123456789ab"]  # not the base, not the cached WORKDIR
+    assert running == ["06f47c94d627", "16f47c94d627"]  # the steps' containers, the last one still running
 
 
 @pytest.mark.docker
@@ -40,8 +42,8 @@ def test_failed_pip_install_leaves_no_untagged_image(docker_client, own_runs, tm
     committed: list[str] = []
     original = build.LayerLog.__init__
 
-    def spying(self, record):
-        original(self, lambda image_id: (committed.append(image_id), record(image_id)))
+    def spying(self, record, running=None):
+        original(self, lambda image_id: (committed.append(image_id), record(image_id)), running)
 
     monkeypatch.setattr(build.LayerLog, "__init__", spying)
     report = check(str(repo), Options(), docker_client=docker_client)
@@ -54,3 +56,53 @@ def test_failed_pip_install_leaves_no_untagged_image(docker_client, own_runs, tm
             docker_client.images.get(image_id)
     docker_client.images.get("python:3.12-slim")
     assert leftovers(docker_client, own_runs) == []
+
+
+@pytest.mark.docker
+def test_sigterm_during_the_lint_removes_the_images_the_build_committed(docker_client, tmp_path):
+    # The build runs while the lint does, and its stream is read only after it: a SIGTERM then
+    # (a big tree keeps the lint busy) must still remove the step images committed so far.
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.runtime.test_docker_apps import EXAMPLE
+
+    marker = uuid.uuid4().hex
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo)
+    (repo / "Dockerfile").write_text(f"FROM python:3.12-slim\nRUN echo {marker} > /marker\nRUN sleep 120\n")
+    for n in range(8000):
+        folder = repo / "pkg" / f"p{n // 100}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"m{n}.py").write_text(f"import os\n\nVALUE_{n} = os.environ.get('X', 'y')\n")
+
+    def marked() -> list[str]:
+        found = []
+        for image in docker_client.api.images(all=True, filters={"since": "python:3.12-slim"}):
+            try:
+                config = docker_client.api.inspect_image(image["Id"]).get("ContainerConfig") or {}
+            except Exception:  # noqa: BLE001 - removed meanwhile
+                continue
+            if marker in " ".join(config.get("Cmd") or []):
+                found.append(image["Id"])
+        return found
+
+    env = dict(os.environ, GITHUB_ACTIONS="true")  # build steps go to stderr once the stream is read
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    env.pop("GITHUB_OUTPUT", None)
+    process = subprocess.Popen([sys.executable, "-m", "deploy_check", str(repo), "--build-dockerfile", "repository",
+                                "--format", "json", "--output", os.devnull], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not marked() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert process.poll() is None, process.communicate()
+    assert marked(), "the build never committed its marked step"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "docker build" not in stderr, "the signal came after the lint: not the case under test"
+    assert marked() == []

@@ -2,12 +2,18 @@
 Dockerfile or one from outside the context (the spec's template).
 
 A build is started (the context sent, the engine at work) before it is waited for,
-so that the lint runs while the engine builds.
+so that the lint runs while the engine builds. Its stream is read from the start, in a
+thread of its own: the images its steps commit are recorded as they come (a SIGTERM during
+the lint must remove them too), and an unread stream never holds the engine back.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import queue
 import re
+import socket
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -33,22 +39,39 @@ class BuildResult:
 _STEP = re.compile(r"^Step \d+/\d+ : (\S+)")
 _LAYER = re.compile(r"^ ---> ([0-9a-f]{12,64})$")
 _CACHED = " ---> Using cache"
+_RUNNING = re.compile(r"^ ---> Running in ([0-9a-f]{12,64})$")
+# How long a hang-up waits for the stream's reader to record what it had read.
+READER_GRACE_SECONDS = 5.0
+_END = object()  # the stream is over
+
+
+@dataclasses.dataclass(frozen=True)
+class _Raised:
+    """What reading the stream raised, handed to finish() to raise there."""
+
+    error: BaseException
 
 
 class LayerLog:
-    """The ids of the images this build committed (steps run, not served from the cache), in order.
+    """The ids of the images this build committed (steps run, not served from the cache), in order,
+    and of the containers its steps run in.
 
     A build that fails leaves its last committed step as an untagged image the run's label
     does not reach (only the final image carries it): cleanup removes these too. Those served
-    from the cache, and the base image, belong to others and are left alone."""
+    from the cache, and the base image, belong to others and are left alone. A build cut off
+    mid-step still runs that step's container, which holds the image below it: cleanup
+    removes it first."""
 
-    def __init__(self, record: Callable[[str], None]) -> None:
+    def __init__(self, record: Callable[[str], None], running: Callable[[str], None] | None = None) -> None:
         self.record = record
+        self.running = running
         self._instruction = ""
         self._cached = False
 
     def line(self, text: str) -> None:
-        if step := _STEP.match(text):
+        if self.running is not None and (container := _RUNNING.match(text.rstrip())):
+            self.running(container.group(1))
+        elif step := _STEP.match(text):
             self._instruction, self._cached = step.group(1).upper(), False
         elif text.rstrip() == _CACHED:
             self._cached = True
@@ -68,6 +91,8 @@ class PendingBuild:
         self.done = False
         self._stream: Any = None
         self._error: str | None = None
+        self._chunks: queue.Queue[Any] = queue.Queue()
+        self._reader: threading.Thread | None = None
         # The build's HTTP response, caught with a requests response hook, to hang up on it.
         self._responses: list[Any] = []
         resources.images.append(self.tag)  # removed on every path, even if the build is interrupted
@@ -80,6 +105,8 @@ class PendingBuild:
         try:
             self._stream = client.api.build(path=root, tag=self.tag, rm=True, forcerm=True, decode=True,
                                             pull=False, labels=resources.labels, dockerfile=dockerfile)
+            self._reader = threading.Thread(target=self._read, name="deploy-check-build-stream", daemon=True)
+            self._reader.start()
         except BaseException as error:
             if not faults.repository_build_error(error):  # the engine's, an interrupt, or our bug
                 self.cancel()
@@ -88,34 +115,58 @@ class PendingBuild:
         finally:
             client.api.hooks["response"].remove(remember)
 
+    def _read(self) -> None:
+        """The stream's chunks into the queue, each step's committed image recorded at once."""
+        partial = ""
+        try:
+            layers = LayerLog(self.resources.layers.append, self.resources.containers.append)
+            for chunk in self._stream:
+                if isinstance(chunk, dict) and isinstance(chunk.get("stream"), str):
+                    partial += chunk["stream"]
+                    *complete, partial = partial.split("\n")
+                    for line in complete:
+                        layers.line(buildlog.without_escapes(line))
+                self._chunks.put(chunk)
+        except BaseException as error:  # noqa: BLE001 - raised again in finish()
+            self._chunks.put(_Raised(error))
+        finally:
+            self._chunks.put(_END)
+
+    def _read_chunks(self) -> Any:
+        while (chunk := self._chunks.get()) is not _END:
+            if isinstance(chunk, _Raised):
+                raise chunk.error
+            yield chunk
+
     def cancel(self) -> None:
         """Hang up, which makes the engine cancel the build. Left open until the process exits
         (a traceback holds the stream), the build would go on and leave its image behind
-        after the cleanup had looked; cleanup also looks again for a late image."""
+        after the cleanup had looked; cleanup also looks again for a late image. The reader
+        is given a moment to record the images it read of before cleanup removes them."""
         if self.done:
             return
         self.done = True
         for response in self._responses:
-            response.close()
+            _hang_up(response)
         self.resources.build_interrupted = True
+        if self._reader is not None and self._reader is not threading.current_thread():
+            self._reader.join(READER_GRACE_SECONDS)
 
     def finish(self, progress: Callable[[str], None] | None) -> BuildResult:
         """Stream the build to its end; step lines go to `progress` as they come."""
         lines: list[str] = []
-        layers = LayerLog(self.resources.layers.append)  # recorded as they come: a SIGTERM may cut the stream
         error = self._error
         image_id: str | None = None
         partial = ""
         if error is not None:
             lines.append(error)
         try:
-            for chunk in self._stream if error is None else ():
+            for chunk in self._read_chunks() if error is None else ():
                 if "stream" in chunk:
                     partial += chunk["stream"]
                     *complete, partial = partial.split("\n")
                     for line in map(buildlog.without_escapes, complete):
                         lines.append(line)
-                        layers.line(line)
                         if progress is not None and line.startswith("Step "):
                             progress(line)
                 if "aux" in chunk and isinstance(chunk["aux"], dict) and "ID" in chunk["aux"]:
@@ -141,3 +192,12 @@ class PendingBuild:
         # An error here is the engine's (the image it just built is gone, or it stopped answering).
         image = self.client.images.get(self.tag)
         return BuildResult(True, seconds, image.id or image_id, int(image.attrs.get("Size") or 0), lines)
+
+
+def _hang_up(response: Any) -> None:
+    """Close the build's response, shutting its socket down first: a plain close does not wake
+    the reader thread blocked on it, and the engine would not see the hang-up."""
+    with contextlib.suppress(Exception):
+        sock = response.raw._fp.fp.raw._sock  # the SDK reaches the same socket this way
+        sock.shutdown(socket.SHUT_RDWR)
+    response.close()

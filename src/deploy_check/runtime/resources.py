@@ -92,8 +92,19 @@ class Resources:
 
     def _remove_layer(self, image_id: str) -> None:
         tags = [tag for tag in self.client.api.inspect_image(image_id).get("RepoTags") or [] if tag != "<none>:<none>"]
-        if not tags:  # tagged since: someone's
-            self.client.api.remove_image(image_id, noprune=True)
+        if tags:  # tagged since: someone's
+            return
+        for attempt in range(REMOVE_ATTEMPTS):
+            try:
+                self.client.api.remove_image(image_id, noprune=True)
+                return
+            except Exception as error:  # noqa: BLE001
+                # A step's container the engine is still taking down after a cut-off build holds
+                # it a moment; a child image (another build's, or the kept image) holds it for good.
+                if not (_in_use(error) and "container" in str(getattr(error, "explanation", ""))) \
+                        or attempt == REMOVE_ATTEMPTS - 1:
+                    raise
+                time.sleep(RETRY_SECONDS)
 
     @staticmethod
     def _retry_in_use(action: Any) -> None:
