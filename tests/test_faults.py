@@ -50,16 +50,21 @@ def containers(client, name_part=""):
 @pytest.mark.parametrize("stage", ["build", "boot", "restart"])
 def test_signal_at_each_stage_leaves_nothing(docker_client, tmp_path, stage, signum):
     app = APPS / "slow-boot" if stage == "boot" else EXAMPLE
+    others = {c["Id"] for c in containers(docker_client)}  # other checks' on the same engine: not this run's
     process = subprocess.Popen(CLI + [str(app), "--zip", str(tmp_path / "out.zip")], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
+
+    def own(name_part: str) -> bool:
+        return any(c["Id"] not in others for c in containers(docker_client, name_part))
+
     if stage == "build":
         reached = wait_for(lambda: bool(docker_client.api.containers(all=True, filters={"ancestor": "python:3.12-slim"}))
                            or process.poll() is not None, 60) or True
         time.sleep(0.3)
     elif stage == "boot":
-        reached = wait_for(lambda: bool(containers(docker_client, "-app")))
+        reached = wait_for(lambda: own("-app"))
     else:
-        reached = wait_for(lambda: bool(containers(docker_client, "-restart")) or process.poll() is not None)
+        reached = wait_for(lambda: own("-restart") or process.poll() is not None)
     assert reached
     if process.poll() is None:
         process.send_signal(signum)
