@@ -129,3 +129,40 @@ def test_the_job_summary_shows_the_safe_fixes_as_one_collapsed_diff(act_binary, 
     assert "+++ b/app/requirements.txt" not in summary  # paths are the app's, as --diff prints them
     for line in ("--- a/requirements.txt", "+gunicorn", "-FROM python:3.11", "+FROM python:3.12-slim", "</details>"):
         assert line in summary, line
+
+
+BUILD_DOCKERFILE_WORKFLOW = """name: check
+on: push
+jobs:
+  niblit:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: asked
+        uses: ./
+        with:
+          path: app
+          skip-smoke: true
+          build-dockerfile: template
+      - if: always()
+        run: python3 -c "import json, sys; b = json.load(open(sys.argv[1]))['build']; print('BUILD asked', b['dockerfile'], b['status'], b.get('note'))" "${{ steps.asked.outputs.report-json }}"
+      - id: auto
+        uses: ./
+        with:
+          path: app
+          skip-smoke: true
+      - if: always()
+        run: python3 -c "import json, sys; b = json.load(open(sys.argv[1]))['build']; print('BUILD auto', b['dockerfile'], b['status'], b.get('note'))" "${{ steps.auto.outputs.report-json }}"
+"""
+
+
+def test_the_build_dockerfile_input_reaches_the_build(act_binary, docker_client, tmp_path):
+    # The example's Dockerfile is the template: auto builds the repository's, and only the
+    # input makes the build use the spec's own (from outside the tree), as the report says.
+    repo = make_action_repo(tmp_path, {"app": EXAMPLE}, BUILD_DOCKERFILE_WORKFLOW)
+    result = run_act(act_binary, repo, tmp_path / "artifacts")
+    log = result.stdout
+    assert result.returncode == 0, log[-4000:] + result.stderr[-2000:]
+    assert re.search(r"BUILD asked template ok smoke-tested with the spec's template, as --build-dockerfile template asks",
+                     log), log[-4000:]
+    assert re.search(r"BUILD auto repository ok None", log), log[-4000:]
