@@ -42,11 +42,11 @@ def test_a_route_without_an_answer_is_a_failure_and_the_smoke_path_is_not_counte
 
 def test_the_fallback_says_why_the_url_map_could_not_be_read():
     smoke = SmokeStage("ok", routes=[{"path": "/", "status": 200}, {"path": "/a", "status": 200}],
-                       route_discovery={"source": "decorators", "probed": 1, "skipped": [],
+                       route_discovery={"source": "decorators", "probed": 1, "skipped": [], "with_arguments": 3,
                                         "error": "gaierror: [Errno -3]\n Temporary failure"})
     assert probes.lines(probes.of(smoke)) == [
         "1 of the app's routes probed (read from its source; the url_map could not be read: gaierror: [Errno -3] "
-        "Temporary failure), none failed", "answered 200: /a"]
+        "Temporary failure), none failed", "answered 200: /a", "not probed: 3 with URL arguments"]
 
 
 def test_no_probing_says_nothing():

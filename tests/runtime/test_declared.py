@@ -109,5 +109,5 @@ def test_what_selection_probes_of_the_fallback(tmp_path):
         "@bp.route('/items')\ndef items(): ...\n@bp.route('/items/clear')\ndef clear(): ...\n"
         "app.register_blueprint(bp, url_prefix='/api')\n")
     selection = routes.select("decorators", routes.from_decorators(Project(str(tmp_path))), ["/"], [])
-    assert [r.path for r in selection.probe] == ["/api/items"]
+    assert [r.path for r in selection.probe] == ["/api/items"] and selection.with_arguments == 1
     assert selection.skipped == (("/api/items/clear", "its name says it changes state"),)

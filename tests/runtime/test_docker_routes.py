@@ -49,6 +49,7 @@ def test_routes_from_the_source_when_the_url_map_cannot_be_read(docker_client, l
                       "/search": 500, "/stats": 500, "/widgets": 500}
     assert discovery["skipped"] == [{"path": "/logout", "why": "its name says it changes state"},
                                     {"path": "/shop/cart/empty", "why": "its name says it changes state"}]
+    assert discovery["with_arguments"] == 1  # /items/<int:item_id>
     assert leftovers(docker_client) == []
 
 

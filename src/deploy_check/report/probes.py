@@ -24,6 +24,7 @@ class Probes:
     failed: tuple[str, ...]  # "/report 500", "/slow no answer"
     answered: tuple[tuple[str, tuple[str, ...]], ...]  # (status, paths): ("302", ("/admin", "/account"))
     left_out: tuple[tuple[str, tuple[str, ...]], ...]  # (why, paths)
+    with_arguments: int = 0  # GET routes with URL arguments, never probed
 
     @property
     def probed(self) -> int:
@@ -54,7 +55,8 @@ def of(smoke: SmokeStage) -> Probes | None:
         reasons["the probes' time ran out"] = late
     return Probes(str(discovery.get("source")), discovery.get("error"), tuple(failed),
                   tuple((status, tuple(paths)) for status, paths in sorted(answered.items())),
-                  tuple((why, tuple(paths)) for why, paths in reasons.items()))
+                  tuple((why, tuple(paths)) for why, paths in reasons.items()),
+                  int(discovery.get("with_arguments") or 0))
 
 
 def listed(items: Sequence[str], limit: int = MAX_LISTED) -> str:
@@ -76,6 +78,9 @@ def lines(probes: Probes) -> list[str]:
     out = [head]
     if probes.answered:
         out.append("answered " + "; ".join(f"{status}: {listed(paths)}" for status, paths in probes.answered))
-    if probes.left_out:
-        out.append("not probed: " + "; ".join(f"{listed(paths)} ({why})" for why, paths in probes.left_out))
+    left_out = [f"{listed(paths)} ({why})" for why, paths in probes.left_out]
+    if probes.with_arguments:
+        left_out.append(f"{probes.with_arguments} with URL arguments")
+    if left_out:
+        out.append("not probed: " + "; ".join(left_out))
     return out

@@ -69,6 +69,7 @@ class Selection:
     source: str  # "url_map", "decorators" or "none"
     probe: tuple[Route, ...]
     skipped: tuple[tuple[str, str], ...]  # (path, why)
+    with_arguments: int = 0  # GET routes left out because they take URL arguments (/items/<int:id>)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Probed:
         """smoke.route_discovery: where the routes came from and what was left out."""
         return {"source": self.selection.source, "probed": len(self.judged),
                 "skipped": [{"path": path, "why": why} for path, why in self.selection.skipped],
-                "error": self.discovery_error}
+                "with_arguments": self.selection.with_arguments, "error": self.discovery_error}
 
 
 def discover(project: Project, inspected: Inspected) -> tuple[str, list[Route]]:
@@ -144,9 +145,13 @@ def select(source: str, routes: Iterable[Route], smoke_paths: Iterable[str], ski
     patterns = tuple(skip)
     chosen: dict[str, Route] = {}
     skipped: dict[str, str] = {}
+    with_arguments = set()
     for route in sorted(routes, key=lambda r: (r.path, r.endpoint)):
         path = route.path
-        if "GET" not in route.methods or route.has_arguments or route.endpoint == "static":
+        if "GET" not in route.methods or route.endpoint == "static":
+            continue
+        if route.has_arguments:
+            with_arguments.add(path)
             continue
         if not path.startswith("/") or len(path) > MAX_PATH or not path.isprintable() or " " in path:
             continue
@@ -160,7 +165,7 @@ def select(source: str, routes: Iterable[Route], smoke_paths: Iterable[str], ski
             skipped[path] = f"over {MAX_ROUTES} routes"
         else:
             chosen[path] = route
-    return Selection(source, tuple(chosen.values()), tuple(sorted(skipped.items())))
+    return Selection(source, tuple(chosen.values()), tuple(sorted(skipped.items())), len(with_arguments))
 
 
 def probe_all(base_url: str, routes: Iterable[Route], *, budget: float = PROBE_SECONDS,
