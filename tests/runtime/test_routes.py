@@ -153,6 +153,19 @@ ZeroDivisionError: division by zero
 """
 
 
+def test_a_failing_log_handlers_report_is_not_the_requests_traceback():
+    # greyli/bluelog: its SMTPHandler fails after Flask's handler logged the traceback.
+    log = EXCEPTION_LOG + ("--- Logging error ---\nTraceback (most recent call last):\n"
+                           '  File "/usr/lib/python3.11/logging/handlers.py", line 1067, in emit\n'
+                           "ConnectionRefusedError: [Errno 111] Connection refused\nCall stack:\n"
+                           "Message: 'Exception on /report [GET]'\nArguments: ()\n")
+    assert tracebacks.request_crash(log, "/report").frame == tracebacks.Frame("app.py", 17)
+    assert tracebacks.request_log(log, "/report").splitlines()[-1].startswith("FileNotFoundError")
+    right_after = EXCEPTION_LOG.split("[2026-12-01 19:48:28,130]")[0] + log[len(EXCEPTION_LOG):]
+    assert tracebacks.request_log(right_after, "/report").splitlines()[-1].startswith("FileNotFoundError")
+    assert tracebacks.request_crash(right_after, "/report").error.startswith("FileNotFoundError")
+
+
 def test_a_requests_traceback_is_found_by_its_path():
     assert tracebacks.request_crash(EXCEPTION_LOG, "/report") == tracebacks.Crash(
         tracebacks.Frame("app.py", 17), "FileNotFoundError: [Errno 2] No such file or directory: '/app/missing.csv'")

@@ -49,8 +49,9 @@ def request_crash(log: str, path: str) -> Crash | None:
     return _crash(following)
 
 
-# A new record in the log, as Flask's and gunicorn's default formats start one ("[2026-12-01 ...").
-_RECORD = re.compile(r"^\[\d{4}-\d\d-\d\d[ T]")
+# A new record in the log, as Flask's and gunicorn's default formats start one ("[2026-12-01 ..."),
+# or logging's report of a handler that failed.
+_RECORD = re.compile(r"^(\[\d{4}-\d\d-\d\d[ T]|--- Logging error ---$)")
 REQUEST_LOG_LINES = 60
 
 
@@ -94,9 +95,11 @@ def _own_frames(lines: list[str]) -> list[str]:
 def _request_record(log: str, path: str) -> list[str] | None:
     """The lines of the last "Exception on <path> [" record, up to the next record."""
     lines = log.splitlines()
-    marker = f"Exception on {path} ["
+    # Not quoted: logging's own "--- Logging error ---" report of a handler that failed (an
+    # SMTPHandler with no server) repeats the message as "Message: 'Exception on /x [GET]'".
+    marker = re.compile(r"(?<!['\"])\bException on " + re.escape(path) + r" \[")
     for index in range(len(lines) - 1, -1, -1):
-        if marker in lines[index]:
+        if marker.search(lines[index]):
             end = index + 1
             while end < len(lines) and not _RECORD.match(lines[end]):
                 end += 1
