@@ -4,6 +4,7 @@ import pytest
 
 from deploy_check import rules
 from deploy_check.finding import Severity
+from deploy_check.parsing import dockerfile
 from deploy_check.parsing import reachability
 from deploy_check.project import Project
 from deploy_check.rules import app_missing
@@ -281,3 +282,13 @@ def test_app_missing_names_the_module_the_stand_in_serves(tmp_path, files, modul
     (finding,) = app_missing.check(Project(str(tmp_path)))
     assert f"`from {module} import app`" in (finding.hint or "")
     assert finding.fix is not None and f"from {module} import app" in finding.fix.edits[0].content
+
+
+def test_the_dockerfile_compose_builds_the_app_with_stands_in_first(tmp_path):
+    make_repo(tmp_path, {
+        "Dockerfile.prod": TEMPLATE, "docker/web.Dockerfile": replaced("ENV PORT=5000", "ENV PORT=8000"),
+        "docker-compose.yml": "services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/web.Dockerfile\n"})
+    project = Project(str(tmp_path))
+    assert dockerfile.stand_ins(project) == ["docker/web.Dockerfile", "Dockerfile.prod"]
+    (missing,) = dockerfile_missing.check(project)
+    assert "found docker/web.Dockerfile (it sets PORT=8000;" in missing.message

@@ -57,6 +57,7 @@ class Service:
     image: str | None
     line: int  # 1-based line of the image (or of the service's name)
     build: str | None = None  # the build context (`build: .` or `build: {context: .}`)
+    dockerfile: str | None = None  # `build: {dockerfile: ...}`, relative to the context
     command: tuple[str, ...] | None = None  # `command:`, split as compose does
     entrypoint: tuple[str, ...] | None = None
     ports: tuple[Port, ...] = ()  # `ports:` then `expose:` entries with a single container port
@@ -129,7 +130,7 @@ def _read(project: Project, path: str) -> list[Service]:
         found.append(Service(
             path, str(key.value), str(image.value) if named and image is not None else None,
             (image.start_mark.line if named and image is not None else key.start_mark.line) + 1,
-            build=_build(value), command=_words(_get(value, "command")),
+            build=_build(value), dockerfile=_build_dockerfile(value), command=_words(_get(value, "command")),
             entrypoint=_words(_get(value, "entrypoint")), ports=tuple(_ports(value)),
             environment=tuple(_environment(_get(value, "environment")))))
     return found
@@ -152,6 +153,11 @@ def _build(service: yaml.MappingNode) -> str | None:
     if isinstance(build, yaml.MappingNode):
         return _scalar(_get(build, "context")) or "."  # compose's default context is the file's folder
     return _scalar(build)
+
+
+def _build_dockerfile(service: yaml.MappingNode) -> str | None:
+    build = _get(service, "build")
+    return _scalar(_get(build, "dockerfile")) if isinstance(build, yaml.MappingNode) else None
 
 
 def _words(node: yaml.Node | None) -> tuple[str, ...] | None:

@@ -19,6 +19,7 @@ import shlex
 import dockerfile as buildkit
 
 from deploy_check.finding import Location
+from deploy_check.parsing import compose
 from deploy_check.project import Project
 
 PATH = "Dockerfile"
@@ -141,19 +142,30 @@ _LESSER = re.compile(r"dev|test|local|debug|ci\b|build", re.IGNORECASE)
 
 def stand_ins(project: Project) -> list[str]:
     """Without ./Dockerfile, the files that look like the repository's Dockerfile, most
-    likely first: the case variant, then the root's (a production one before the others,
-    dev/test/build ones last), then those of a docker/-like folder."""
+    likely first: the case variant, then one a compose file builds the app with, then the
+    root's (a production one before the others, dev/test/build ones last), then those of a
+    docker/-like folder."""
     if project.has(PATH):
         return []
     found = [f.path for f in project.files if posixpath.dirname(f.path) in STAND_IN_FOLDERS
              and _STAND_IN_NAME.match(posixpath.basename(f.path)) and not not_a_dockerfile(f.path)]
+    composed = _compose_dockerfiles(project)
+    found.extend(path for path in composed if path not in found)
 
-    def rank(path: str) -> tuple[int, int, int, str]:
+    def rank(path: str) -> tuple[int, int, int, int, str]:
         name = posixpath.basename(path)
-        return (0 if name.lower() == "dockerfile" and "/" not in path else 1, path.count("/"),
-                0 if "prod" in name.lower() else 2 if _LESSER.search(name) else 1, path)
+        return (0 if name.lower() == "dockerfile" and "/" not in path else 1, 0 if path in composed else 1,
+                path.count("/"), 0 if "prod" in name.lower() else 2 if _LESSER.search(name) else 1, path)
 
     return sorted(found, key=rank)
+
+
+def _compose_dockerfiles(project: Project) -> list[str]:
+    """The Dockerfiles a compose file builds this repository's app with (`build: {context: .,
+    dockerfile: Dockerfile.prod}`), when they exist."""
+    named = [posixpath.normpath(service.dockerfile) for service in compose.app_services(project)
+             if service.builds_root and service.dockerfile]
+    return [path for path in dict.fromkeys(named) if project.has(path) and path != PATH]
 
 
 def not_a_dockerfile(path: str) -> bool:

@@ -9,9 +9,10 @@ A file that is the Dockerfile but for case (`dockerfile`, `DockerFile`) works wi
 `docker build` on macOS and Windows, whose file systems ignore case, and even on
 Linux (the docker CLI falls back to `dockerfile`), so it is easy to miss: the
 finding names it, and the other Dockerfile rules check it as your Dockerfile, on
-its own lines. Another Dockerfile (`Dockerfile.prod`, `Dockerfile-alpine`,
-`app.dockerfile`, `docker/Dockerfile`) is named too, and its facts are used as if
-it were the Dockerfile: the app module its CMD serves (for the entry the other
+its own lines. Another Dockerfile (the one a compose file builds the app with,
+else `Dockerfile.prod`, `Dockerfile-alpine`, `app.dockerfile`, `docker/Dockerfile`)
+is named too, with what it does unlike the template (its CMD, EXPOSE, ENV PORT), and
+its facts are used as if it were the Dockerfile: the app module its CMD serves (for the entry the other
 rules follow), its command and ports (in this finding), the packages it
 pip-installs outside requirements.txt (`dockerfile-pip-install`) and its system
 packages (in the fix's message).
@@ -107,4 +108,8 @@ def _facts(project: Project) -> str:
     ports = [port for instruction in parsed.of("EXPOSE") for port in instruction.value if port != str(spec.PORT)]
     if ports:
         said.append(f"it exposes {', '.join(ports[:3])}")
+    env = dockerfile.env_values(parsed)
+    differ = [f"{name}={env[name]}" for name, value in spec.ENVIRONMENT.items() if name in env and env[name] != value]
+    if differ:
+        said.append(f"it sets {', '.join(differ)}")
     return f" ({'; '.join(said)}; the template serves {spec.APP_TARGET} on {spec.BIND})" if said else ""
