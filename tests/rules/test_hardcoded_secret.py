@@ -137,6 +137,14 @@ CASES = [
     ("signing key from the environment", _py("def f(p):\n    key = os.environ['JWT_KEY']\n    return jwt.encode(p, key)\n"
                                             "t = jwt.encode(p, app.config['SECRET_KEY'])\n"), []),
     ("signing key slot", _py("t = jwt.encode(p, '<your-key>')\n"), []),
+    # A file named for the token it holds, nothing but the value in it.
+    ("token file", {"Token.txt": "BidrpAvL2AR-wK7URBoR"}, [("Token.txt", 1, 1)]),
+    ("api key file", {"keys/api_key": "\n  9f8e7d6c5b4a39281706abcd\n"}, [("keys/api_key", 2, 3)]),
+    ("token file holding a sentence", {"token.txt": "put your token here\n"}, []),
+    ("token file placeholder", {"token.txt": "xxxxxxxxxxxxxxxx\n"}, []),
+    ("password word list", {"passwords.txt": "".join(f"Passw0rd{n}\n" for n in range(9))}, []),
+    ("token file in the tests", {"tests/token.txt": "BidrpAvL2AR-wK7URBoR"}, []),
+    ("a value in a file of another name", {"notes.txt": "BidrpAvL2AR-wK7URBoR"}, []),
 ]
 
 

@@ -143,10 +143,44 @@ def _find(project: Project) -> list[SecretHit]:
                 if hit.line not in per_line or hit.column < per_line[hit.line].column:
                     per_line[hit.line] = hit
             wide = python_hits is None and _is_config(path)
+            if not fixtures and _is_named_secret_file(path):
+                for hit in _bare_value_hits(path, lines):
+                    per_line[hit.line] = hit
         for hit in detectors.detector_hits(path, plugins, lines, keyword_and_entropy=wide):
             per_line.setdefault(hit.line, hit)
         hits.extend(h for n, h in sorted(per_line.items()) if not detectors.allowlisted(path, lines, n))
     return hits
+
+
+# A file named for what it holds: token.txt, api_key, github-token.txt, secret.key, passwords.txt.
+_SECRET_FILE_NAME = re.compile(
+    r"^(?:.*[_.-])?(?:token|secret|secret_?key|api_?key|apikey|access_?key|passw(?:or)?d|credentials?)s?"
+    r"(?:\.(?:txt|key|secret|token))?$",
+    re.IGNORECASE,
+)
+# What a bare token or key looks like: one word, long enough, of letters and digits (and - _ . = + /).
+_BARE_VALUE = re.compile(r"^[A-Za-z0-9+/=_.-]{12,512}$")
+
+
+def _is_named_secret_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return bool(_SECRET_FILE_NAME.match(name)) and not name.lower().endswith((".py", ".md", ".html", ".js"))
+
+
+def _bare_value_hits(path: str, lines: list[str]) -> Iterator[SecretHit]:
+    """The values of a short file that is nothing but them (one word a line): a token pasted
+    into `Token.txt` has no name or quotes for the other scans to go by."""
+    values = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    if not values or len(values) > 5 or not all(_BARE_VALUE.match(text) for _, text in values):
+        return
+    kind = _kind(path.rsplit("/", 1)[-1].split(".", 1)[0].rstrip("sS") or "token", False)
+    for number, text in values:
+        classes = sum(bool(re.search(c, text)) for c in ("[a-z]", "[A-Z]", "[0-9]"))
+        if classes < 2 or not_a_secret_value(text) or is_template_placeholder(text):
+            continue
+        column = lines[number - 1].find(text) + 1
+        yield SecretHit(path, number, column, number, column + len(text), kind, "named-file",
+                        value=text, mask=(text,))
 
 
 def secret_candidates(project: Project, paths: Sequence[str]) -> dict[str, frozenset[int]]:

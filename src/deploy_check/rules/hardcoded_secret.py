@@ -14,7 +14,9 @@ Found by Python's AST (secret-named assignments, `app.config[...]`,
 with literal defaults, the key handed to `jwt.encode`/`jwt.decode`,
 `hmac.new` or an itsdangerous serializer, literally or through a variable
 bound in the same function or at module level: like `SECRET_KEY`, any fixed
-signing key counts, even `"secret"`) and by detect-secrets' provider formats (AWS, private
+signing key counts, even `"secret"`), by the file's own name for a file that
+holds nothing but a few bare values (`Token.txt`, `api_key`, `secret.key`:
+one word a line, letters mixed with digits) and by detect-secrets' provider formats (AWS, private
 keys, GitHub, Slack, Stripe, OpenAI, JWT, `user:password@` URLs, ...) in every
 text file of the upload. A settings template such as `.env.example` is
 documentation the app never loads: there, placeholders (`SECRET_KEY=dev`,
