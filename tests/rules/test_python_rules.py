@@ -262,6 +262,7 @@ def test_database_path_in_toml_settings(tmp_path, files, expected):
         ("import google.cloud.firestore as fs\ndb = fs.Client()\n", [("app.py", 2)]),
         ("from azure.cosmos import CosmosClient\nc = CosmosClient(URL, KEY)\n", [("app.py", 2)]),
         ("from google.cloud import storage\nbucket = storage.Client().bucket('x')\n", []),
+        ("import edgedb\nclient = edgedb.create_client()\n", [("app.py", 2)]),
         ("from pymemcache.client.base import Client\nmc = Client(('mc', 11211))\n", [("app.py", 2)]),
         # A scheme handed to a string method is not a connection.
         ("import os\nURI = os.environ['DATABASE_URL'].replace('postgres://', 'postgresql://', 1)\n", []),

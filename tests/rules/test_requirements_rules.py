@@ -178,9 +178,9 @@ def test_service_clients_are_warnings_database_drivers_errors(tmp_path):
 
 def test_cloud_database_clients_are_errors(tmp_path):
     make_repo(tmp_path, {"requirements.txt": "flask\ngunicorn\ngoogle-cloud-ndb==1.11\nGoogle_Cloud_Datastore\n"
-                                             "azure-cosmos\ngoogle-cloud-storage\n"})
+                                             "azure-cosmos\ngoogle-cloud-storage\nedgedb==2.2.0\n"})
     found = {f.line: f.severity.value for f in requirements_external_db.check(Project(str(tmp_path)))}
-    assert found == {3: "error", 4: "error", 5: "error"}
+    assert found == {3: "error", 4: "error", 5: "error", 7: "error"}
 
 
 def _severities(tmp_path, files):

@@ -3,7 +3,8 @@
 ## Why it breaks on Niblit
 Niblit apps use SQLite at /data/app.db. There is no database server to reach,
 so a `postgresql://` URL, a non-SQLite `SQLALCHEMY_DATABASE_URI` or a driver's
-`connect()` fails at start or on the first request. Credentials in such URLs
+`connect()` (also Cassandra's `Cluster()`, Neo4j's `GraphDatabase.driver()`,
+EdgeDB's `create_client()`) fails at start or on the first request. Credentials in such URLs
 are never repeated in the message. A URL read from the environment
 (`os.environ["DATABASE_URL"]`) cannot be judged statically and is not
 reported; its literal default is (`os.environ.get("REDIS_URL",
@@ -95,6 +96,8 @@ _DRIVER_CONNECTS = {
     "google.cloud.firestore.Client": "Firestore", "google.cloud.firestore.AsyncClient": "Firestore",
     "firebase_admin.firestore.client": "Firestore", "azure.cosmos.CosmosClient": "Azure Cosmos DB",
     "cassandra.cluster.Cluster": "Cassandra", "neo4j.GraphDatabase.driver": "Neo4j",
+    "edgedb.create_client": "EdgeDB", "edgedb.create_async_client": "EdgeDB", "gel.create_client": "EdgeDB",
+    "gel.create_async_client": "EdgeDB",
 }
 _HOSTED = frozenset({"Google Cloud Datastore", "Firestore", "Azure Cosmos DB"})
 
@@ -125,7 +128,7 @@ def check(project: Project) -> Iterator[Finding]:
 def check_module(project: Project) -> Iterator[Finding]:
     for module in frameworks.app_modules(project):
         if not python.mentions(project, module, "://", "connect", "Connection", "Client", "PyMongo", "MySQL", "Pool",
-                                           "Redis", "redis", "search", "Search"):
+                                           "Redis", "redis", "search", "Search", "client"):
             continue
         resolver = python.resolver(project, module)
         seen: set[int] = set()
@@ -193,4 +196,4 @@ def _driver_call(node: ast.AST, resolver: python.Resolver) -> Found | None:
 
 
 _DATABASE_SERVERS = frozenset({"PostgreSQL", "MySQL", "MariaDB", "SQL Server (ODBC)", "SQL Server", "Oracle", "MongoDB",
-                               "Cassandra", "Neo4j"})
+                               "Cassandra", "Neo4j", "EdgeDB"})

@@ -67,7 +67,7 @@ DRIVERS = {
     "clickhouse-driver": "ClickHouse", "snowflake-connector-python": "Snowflake",
     "google-cloud-firestore": "Firestore", "firebase-admin": "Firebase", "supabase": "Supabase (PostgreSQL)",
     "google-cloud-datastore": "Google Cloud Datastore", "google-cloud-ndb": "Google Cloud Datastore",
-    "azure-cosmos": "Azure Cosmos DB", "pynamodb": "DynamoDB",
+    "azure-cosmos": "Azure Cosmos DB", "pynamodb": "DynamoDB", "edgedb": "EdgeDB", "gel": "EdgeDB",
 }
 # Clients of datastores other than database servers: a warning (see the rule's page).
 SERVICE_CLIENTS = {
