@@ -145,6 +145,12 @@ CASES = [
     ("password word list", {"passwords.txt": "".join(f"Passw0rd{n}\n" for n in range(9))}, []),
     ("token file in the tests", {"tests/token.txt": "BidrpAvL2AR-wK7URBoR"}, []),
     ("a value in a file of another name", {"notes.txt": "BidrpAvL2AR-wK7URBoR"}, []),
+    # High-entropy values under identifier names are ids; under other names they still count.
+    ("vercel project ids", {".vercel/project.json": '{"projectId":"prj_5MEH2iVgUFfa8Ck94SGDOUY6ZCvX",'
+                                                    '"orgId":"team_NkeH7SwjOGdBCd4M29cLblh7"}\n'}, []),
+    ("client id in yaml", {"config.yml": 'client_id: "5MEH2iVgUFfa8Ck94SGDOUY6ZCvXNkeH7SwjOGdB"\n'}, []),
+    ("entropy under another name", {"settings.json": '{"signing": "prj_5MEH2iVgUFfa8Ck94SGDOUY6ZCvX"}\n'},
+     [("settings.json", 1, 14)]),
 ]
 
 

@@ -181,6 +181,19 @@ def detector_hits(
                 break  # one hit per line; the format plugins come first
 
 
+# The key a value is assigned to, in JSON, YAML, TOML or INI (`"projectId": "prj_..."`, `org_id = ...`).
+_ASSIGNED_KEY = r"""["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*["']?"""
+# An identifier's name: projectId, orgId, client_id, APP_ID, id (a key would be *_key, *_secret, *_token).
+_IDENTIFIER_NAME = re.compile(r"(?:^|[_.-])(?:id|ID|Id)$|[a-z0-9]Id$|^ID$")
+
+
+def _named_as_identifier(value: str, line: str) -> bool:
+    """A high-entropy value under a key named like an identifier (Vercel's `.vercel/project.json`:
+    `{"projectId": "prj_...", "orgId": "team_..."}`): an id, not a key or token."""
+    match = re.search(_ASSIGNED_KEY + re.escape(value), line)
+    return bool(match and _IDENTIFIER_NAME.search(match.group(1)))
+
+
 def _column_of(plugin: BasePlugin, value: str, line: str) -> int:
     """Where on the line the secret starts (0-based), or -1: for a password in a URL, the
     password's own place (`mysql://web:web@...` has the value twice)."""
@@ -210,6 +223,8 @@ def _filtered(plugin: BasePlugin, value: str, line: str, path: str) -> bool:
     if plugin is not _KEYWORD and plugin is not _ENTROPY:
         return False
     if _NAMED_REFERENCE.match(line):
+        return True
+    if plugin is _ENTROPY and _named_as_identifier(value, line):
         return True
     return (
         is_sequential_string(value)

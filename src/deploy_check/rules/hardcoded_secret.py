@@ -32,7 +32,9 @@ test database). A slot to fill in is not a value, even for `SECRET_KEY`
 is an API key's placeholder (`"YOUR_API_KEY"`, `"some_token.."`), a name of a
 secret kept elsewhere (Drone's `from_secret: docker_password`) or a key its
 provider publishes for tests (reCAPTCHA's test keys), nor a JSON Web Token
-whose `exp` claim is past (a tutorial's sample link: it grants nothing). A committed `.env` is
+whose `exp` claim is past (a tutorial's sample link: it grants nothing), nor a
+random-looking value under an identifier's name (`.vercel/project.json`'s
+`projectId`, a `client_id`). A committed `.env` is
 read too, although the zip leaves the root one out: each secret in it is
 reported on its line, besides `secret-file` on the file. The message names the kind of
 secret, never its value: a `SECRET_KEY` in a Django project's settings (a module
