@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from deploy_check.finding import Finding
+from deploy_check.parsing.config_classes import config_selection
 from deploy_check.parsing.config_classes import debug_in_skipped_classes
 from deploy_check.parsing.config_classes import loaded_classes
 from deploy_check.parsing.imports import module_imports
@@ -32,6 +33,7 @@ FACTS: dict[str, Callable[[Project, str], Any]] = {
     "imports": module_imports,
     "imports.links": module_links,
     "config.loaded": loaded_classes,
+    "config.selection": config_selection,
     "config.debug_skipped": debug_in_skipped_classes,
     "secrets.python": python_secret_hits,
 }

@@ -7,6 +7,14 @@ from tests.rules.helpers import make_repo
 from tests.rules.helpers import places
 
 APP = "from flask import Flask\napp = Flask(__name__)\n"
+FLASKY = {
+    "config.py": "class Config:\n    DEBUG = False\nclass DevelopmentConfig(Config):\n    DEBUG = True\n"
+                 "class ProductionConfig(Config):\n    pass\n"
+                 "config = {'development': DevelopmentConfig, 'dev': DevelopmentConfig,\n"
+                 "          'production': ProductionConfig, 'prod': ProductionConfig, 'default': DevelopmentConfig}\n",
+    "app/__init__.py": "from flask import Flask\nfrom config import config\ndef create_app(config_name):\n"
+                       "    app = Flask(__name__)\n    app.config.from_object(config[config_name])\n    return app\n",
+}
 
 
 @pytest.mark.parametrize(
@@ -69,6 +77,23 @@ def test_debug_enabled(tmp_path, files, expected):
           "src/config.py": "class DevelopmentConfig:\n    DEBUG = True\n"}, []),
         ({"tests/conftest.py": "def app(a):\n    a.config.from_object('config.DevelopmentConfig')\n",
           "config.py": "class DevelopmentConfig:\n    DEBUG = True\n"}, []),
+        # A dict of config classes (Flasky): the key the factory gets on Niblit picks the class.
+        (FLASKY | {"run.py": "import os\nfrom app import create_app\napp = create_app(os.getenv('FLASK_CONFIG') or 'default')\n"},
+         [("config.py", 4)]),
+        (FLASKY | {"run.py": "import os\nfrom app import create_app\napp = create_app(os.environ.get('CONFIG', 'default'))\n"},
+         [("config.py", 4)]),
+        (FLASKY | {"run.py": "from app import create_app\napp = create_app('production')\n"}, []),
+        (FLASKY | {"run.py": "import os\nfrom app import create_app\napp = create_app(os.getenv('FLASK_ENV', 'default'))\n"},
+         []),  # FLASK_ENV is "production" on Niblit
+        (FLASKY | {"run.py": "from app import create_app\napp = create_app(config_name='development')\n"},
+         [("config.py", 4)]),
+        (FLASKY, [("config.py", 4)]),  # a factory never called with a known key loads "default"
+        ({"app.py": "import os\nfrom flask import Flask\nfrom config import config\napp = Flask(__name__)\n"
+                    "app.config.from_object(config[os.environ.get('APP_ENV', 'prod')])\n",
+          "config.py": FLASKY["config.py"]}, []),
+        ({"app.py": "import os\nfrom flask import Flask\nfrom config import config\napp = Flask(__name__)\n"
+                    "app.config.from_object(config[os.environ.get('APP_ENV', 'dev')])\n",
+          "config.py": FLASKY["config.py"]}, [("config.py", 4)]),
     ],
 )
 def test_a_class_loaded_by_name_counts_whatever_its_name(tmp_path, files, expected):

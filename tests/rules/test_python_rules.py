@@ -341,6 +341,12 @@ def store(path, data):
         (HELPER + "def post():\n    store(os.path.join(DATA, 'x.jpg'), request.files['f'])\n", [("app.py", 10)]),
         (HELPER + "def post():\n    store(os.path.join('/data/uploads', 'x.jpg'), request.get_data())\n", []),
         (HELPER + "def job():\n    store(os.path.join(DATA, 'x.jpg'), make_report())\n", []),
+        # A file whose .filename is read is an upload (a FileField's data handed to a helper).
+        ("import os\nfrom PIL import Image\nfrom flask import current_app\ndef save_picture(form_picture):\n"
+         "    _, ext = os.path.splitext(form_picture.filename)\n"
+         "    path = os.path.join(current_app.root_path, 'static/profile_pics', 'x' + ext)\n"
+         "    i = Image.open(form_picture)\n    i.save(path)\n", [("app.py", 8)]),
+        ("def keep(record):\n    name = record.filename\n    record.save()\n", []),
     ],
 )
 def test_upload_path(tmp_path, source, expected):

@@ -122,6 +122,20 @@ class Resolver:
             return fallback[0], fallback[1]
         return None
 
+    def on_niblit(self, node: ast.AST) -> str | None:
+        """The string an expression has on Niblit: a literal, the value Niblit gives a variable
+        it sets (FLASK_ENV is "production"), or the default of one it does not set."""
+        value = self.value(node)
+        if isinstance(value, str):
+            return value
+        name = self._env_name(node) if isinstance(node, ast.Call) else None
+        if name is None and isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and node.values:
+            name = self._env_name(node.values[0])
+        if name is not None and name in spec.ENVIRONMENT:
+            return spec.ENVIRONMENT[name]
+        fallback = self._env_fallback(node)
+        return fallback[1] if fallback and isinstance(fallback[1], str) else None
+
     def _env_fallback(self, node: ast.AST, depth: int = 0) -> tuple[str, Value] | None:
         """For a value read from the environment with a default (`os.environ.get("NAME",
         default)`, `os.getenv("NAME") or default`, or a module constant bound to one):
@@ -459,6 +473,18 @@ def _setting_key(target: ast.AST) -> str | None:
 def _is_config(node: ast.AST) -> bool:
     name = dotted(node) or ""
     return name.endswith("config") or name.endswith("settings")
+
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def enclosing_function(node: ast.AST, functions: Iterable[ast.AST]) -> Function | None:
+    """The innermost of `functions` whose lines hold the node (found by line range among the
+    module's nodes, so no second walk of the module)."""
+    line = getattr(node, "lineno", 0)
+    inside = [f for f in functions if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+              and f.lineno <= line <= (f.end_lineno or 0)]
+    return max(inside, key=lambda f: f.lineno, default=None)
 
 
 def nodes(project: Project, module: ParsedPython) -> tuple[ast.AST, ...]:

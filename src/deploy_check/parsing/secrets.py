@@ -305,10 +305,8 @@ def _signing_keys(nodes: Sequence[ast.AST]) -> Iterator[ast.expr]:
 
 def _scope(node: ast.AST, functions: Sequence[ast.AST]) -> int:
     """The first line of the innermost function holding the node, 0 at module level."""
-    line = getattr(node, "lineno", 0)
-    inside = [getattr(f, "lineno", 0) for f in functions
-              if getattr(f, "lineno", 0) <= line <= (getattr(f, "end_lineno", 0) or 0)]
-    return max(inside, default=0)
+    function = python.enclosing_function(node, functions)
+    return function.lineno if function is not None else 0
 
 
 # -- dotenv files ---------------------------------------------------------------

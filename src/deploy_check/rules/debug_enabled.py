@@ -24,7 +24,12 @@ public internet under gunicorn, so debug must be off. It is on when:
 A `DEBUG = True` in a `DevelopmentConfig`, `TestingConfig` or `LocalConfig`
 class is not reported: production does not load it, unless the app loads that
 class by name (`app.config.from_object("src.config.DevelopmentConfig")` in
-`create_app`, in any module): then it is what production runs. A base class's
+`create_app`, in any module): then it is what production runs. So is the
+class a dict of config classes hands `from_object(config[name])` (the Flasky
+layout): the key the factory is called with, as it is on Niblit
+(`create_app(os.getenv("FLASK_CONFIG") or "default")` gets `"default"`; a
+FLASK_ENV read gets `"production"`), or the dict's `"default"` when no call
+says. A base class's
 `DEBUG = True` is not reported when a production class in the same module sets
 `DEBUG` itself. Another framework's settings are not the app's: a stray Django project's
 `settings.py` (a module with `INSTALLED_APPS` or `django` imports, or the one
@@ -98,13 +103,17 @@ def _loaded_by_name(project: Project) -> Iterator[Finding]:
     "src.config.DevelopmentConfig")` in create_app): that class is what production runs."""
     paths = list(project.python_files_in_scope())
     loaded = {name for path in paths for name in config_classes.loaded_classes(project, path)}
+    by_dict = config_classes.loaded_through_dicts(project)
+    loaded |= by_dict
     if not loaded:
         return
     for path in paths:
         for name, line, column, end_line, end_column in config_classes.debug_in_skipped_classes(project, path):
             if name in loaded and frameworks.foreign(project, path) is None:
-                yield RULE.finding(f"DEBUG = True in config class {name}, which the app loads by name "
-                                   "(from_object): debug mode in production",
+                how = ("through its dict of configs (from_object(config[name]), the key it gets on Niblit)"
+                       if name in by_dict else "by name (from_object)")
+                yield RULE.finding(f"DEBUG = True in config class {name}, which the app loads {how}: "
+                                   "debug mode in production",
                                    Location(path, line, column, end_line, end_column), hint=HINT)
 
 

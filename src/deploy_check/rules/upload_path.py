@@ -5,7 +5,9 @@ Everything outside `/data` is reset on redeploy: files saved under `/app`
 (`uploads/`, `static/uploads/`, a folder next to `__file__`) vanish the next
 time you ship. The spec asks for `/data/uploads`. Besides `UPLOAD_FOLDER`,
 any setting named like one (`UPLOAD_FOLDER_IMAGE`, `AVATAR_UPLOAD_DIR`) counts;
-an upload is also saved when an image opened from it (`Image.open(file)`) is
+a file whose `.filename` the code reads is an upload (a Flask-WTF
+`FileField`'s data handed to a `save_picture(form_picture)` helper), and an
+upload is also saved when an image opened from it (`Image.open(file)`) is
 saved, when the path is a local variable built just before the `save()`, and
 when the upload is handed to one of the module's own functions that saves to a
 path it is given (one level deep). Paths that cannot be worked out statically
@@ -82,7 +84,7 @@ class _UploadKeys:
 
 
 _KEYS = _UploadKeys()
-_Function = ast.FunctionDef | ast.AsyncFunctionDef
+_Function = python.Function
 
 
 def check_module(project: Project) -> Iterator[Finding]:
@@ -152,7 +154,7 @@ def _saved_by_helpers(
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "save"
                 and call.args and isinstance(call.args[0], ast.Name)):
             continue
-        function = _enclosing(call, functions)
+        function = python.enclosing_function(call, functions)
         params = [a.arg for a in function.args.args] if function is not None else []
         if function is not None and call.args[0].id in params:
             saving.setdefault(function.name, set()).add(params.index(call.args[0].id))
@@ -169,19 +171,12 @@ def _saved_by_helpers(
                 yield target, _directory(_local(target, functions, nodes), resolver), "an upload is saved in", None
 
 
-def _enclosing(node: ast.AST, functions: list[_Function]) -> _Function | None:
-    """The innermost function whose lines hold the node."""
-    line = getattr(node, "lineno", 0)
-    inside = [f for f in functions if getattr(f, "lineno", 0) <= line <= (getattr(f, "end_lineno", 0) or 0)]
-    return max(inside, key=lambda f: getattr(f, "lineno", 0), default=None)
-
-
 def _local(node: ast.AST, functions: list[_Function], nodes: tuple[ast.AST, ...]) -> ast.AST:
     """A function's local variable bound once (`path = os.path.join("uploads", name)`) -> that
     expression; anything else as it is."""
     if not isinstance(node, ast.Name):
         return node
-    function = _enclosing(node, functions)
+    function = python.enclosing_function(node, functions)
     if function is None:
         return node
     first, last = getattr(function, "lineno", 0), getattr(function, "end_lineno", 0) or 0
@@ -189,13 +184,14 @@ def _local(node: ast.AST, functions: list[_Function], nodes: tuple[ast.AST, ...]
         n.value for n in nodes
         if isinstance(n, ast.Assign) and first <= n.lineno <= last
         and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
-        and _enclosing(n, functions) is function
+        and python.enclosing_function(n, functions) is function
     ]
     return bound[0] if len(bound) == 1 else node
 
 
 def _upload_names(nodes: tuple[ast.AST, ...]) -> set[str]:
     """Names bound to uploaded files: `f = request.files["x"]`, `for f in request.files.getlist(...)`,
+    a name whose `.filename` is read (`def save_picture(form_picture)`, given `form.picture.data`),
     and what is made from one (`image = Image.open(f)`, whose save() stores the upload too)."""
     names: set[str] = set()
     for node in nodes:
@@ -204,6 +200,9 @@ def _upload_names(nodes: tuple[ast.AST, ...]) -> set[str]:
         elif isinstance(node, (ast.For, ast.comprehension)) and _is_upload(node.iter, set()):
             if isinstance(node.target, ast.Name):
                 names.add(node.target.id)
+        elif (isinstance(node, ast.Attribute) and node.attr == "filename" and isinstance(node.value, ast.Name)
+              and isinstance(node.ctx, ast.Load)):
+            names.add(node.value.id)  # `picture.filename`: an uploaded file, also one a form field handed over
     derived = [n for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)]
     for _ in range(3):  # image = Image.open(f); small = image.resize(...) is followed a few steps
         grown = {
