@@ -168,32 +168,41 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
     watcher = smoke.MemoryWatch(client, container.id)
     run = smoke.watch(container, base, options.smoke_paths, options.timeout, started)
     booted = None if run.first_answer is None else run.first_answer - run.started
-    after_boot = memory.settled(client, container.id) if booted is not None and not run.exited else None
-    inspected = inspection.result(options.timeout, booted)
-    listening = None
-    if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?
-        listening = sockets.wrong_bind(project, sockets.read(container), run.elsewhere or run.listening)
-    probed = _probe_routes(project, options, run, container, inspected) if options.probe_routes else None
-    # Memory last, so the peak covers as much of the run as possible, but before the restart
-    # check stops the container (which ends its cgroup).
-    after_requests = memory.processes(client, container.id) if after_boot else None
-    peak = watcher.stop()
-    weighed = memory.breakdown(after_boot, after_requests, inspected.imports_memory)
-    ooms = max(smoke.oom_events(client, container.id, started_wall), watcher.oom_kills)
+    answered = run.first_answer is not None and not run.exited
     writes: list[str] = []
     restart, restart_findings = "skipped", []
-    volumes, workdir = persistence.image_layout(client, result.image_id or "")
+    volumes, workdir = persistence.image_layout(result.image_config)
     first_stored = second_stored = None
-    if run.first_answer is not None and not run.exited:
+    # Engine calls that need nothing of what the main thread does meanwhile go to the pool: the
+    # restart check's container is created while the first one runs (a create touches neither
+    # it nor its memory), the OOM events are read while its files are. Leaving the block
+    # waits for them, so an interrupt cannot leave a create unrecorded for the cleanup.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        second = pool.submit(smoke.create, how, "restart") if answered else None
+        after_boot = memory.settled(client, container.id) if answered else None
+        inspected = inspection.result(options.timeout, booted)
+        listening = None
+        if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?
+            listening = sockets.wrong_bind(project, sockets.read(container), run.elsewhere or run.listening)
+        probed = _probe_routes(project, options, run, container, inspected) if options.probe_routes else None
+        # Memory last, so the peak covers as much of the run as possible, but before the restart
+        # check stops the container (which ends its cgroup), and before an exec adds to it.
+        after_requests = memory.processes(client, container.id) if after_boot else None
+        peak = watcher.stop()
+        weighed = memory.breakdown(after_boot, after_requests, inspected.imports_memory)
+        oom_events = pool.submit(smoke.oom_events, client, container.id, started_wall)
+        if answered:
+            first_stored = persistence.take(container, volumes, workdir, started_wall)
+        ooms = max(oom_events.result(), watcher.oom_kills)
+        created = second.result() if second is not None else None
+    if created is not None:
         first_ok = run.answers[options.smoke_paths[0]].ok
-        first_stored = persistence.take(container, volumes, workdir, started_wall)
-        second = smoke.create(how, "restart")  # created while the first still runs; started once it stopped
         _stop(container)
         # The stopped container's `docker diff` (and its removal) runs while the restart
         # check boots the second one: both wait on the engine, neither needs the other.
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
             diffed = pool.submit(_diff_and_remove, client, resources, container.id)
-            restarted, second_stored = _restart(how, second, options, volumes, workdir)
+            restarted, second_stored = _restart(how, created, options, volumes, workdir)
             restart_findings = smoke_restart.judge(project, restarted, first_ok=first_ok)
             restart = "failed" if restart_findings else "ok"
             writes = diffed.result()

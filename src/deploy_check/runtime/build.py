@@ -32,6 +32,7 @@ class BuildResult:
     image_size: int | None = None
     log_lines: list[str] = dataclasses.field(default_factory=list)
     error: str | None = None
+    image_config: dict[str, Any] = dataclasses.field(default_factory=dict)  # `Config` of its inspect
 
 
 # The classic builder's stream: each step's header, then its image id; a step served from the
@@ -191,7 +192,8 @@ class PendingBuild:
             return BuildResult(False, seconds, log_lines=lines, error=error)
         # An error here is the engine's (the image it just built is gone, or it stopped answering).
         image = self.client.images.get(self.tag)
-        return BuildResult(True, seconds, image.id or image_id, int(image.attrs.get("Size") or 0), lines)
+        return BuildResult(True, seconds, image.id or image_id, int(image.attrs.get("Size") or 0), lines,
+                           image_config=image.attrs.get("Config") or {})
 
 
 def _hang_up(response: Any) -> None:

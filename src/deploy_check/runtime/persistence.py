@@ -18,13 +18,9 @@ SCRATCH = smoke_ephemeral_write.SCRATCH
 MAX_OUTPUT = 4 * 1024 * 1024
 
 
-def image_layout(client: Any, image: str) -> tuple[list[str], str]:
+def image_layout(config: dict[str, Any]) -> tuple[list[str], str]:
     """The image's VOLUME paths other than the persistent disk (a drifted Dockerfile's), and
-    its working directory."""
-    try:
-        config = client.api.inspect_image(image).get("Config") or {}
-    except Exception:  # noqa: BLE001
-        return [], spec.APP_DIR
+    its working directory, from its config (`Config` of `docker image inspect`)."""
     volumes = sorted(str(path).rstrip("/") or "/" for path in (config.get("Volumes") or {})
                      if not spec.under_data(str(path).rstrip("/")))
     return volumes, str(config.get("WorkingDir") or spec.APP_DIR)
