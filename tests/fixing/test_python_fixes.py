@@ -114,6 +114,10 @@ def test_other_secrets_come_from_the_environment_only_as_unsafe_fixes(tmp_path):
     ({"src/app.py": "from . import views\nimport socket\n" + FLASK, "src/views.py": ""},
      "from src.app import app  # noqa: F401\n", True),
     ({"sayhello/__init__.py": FLASK}, "from sayhello import app  # noqa: F401\n", True),
+    # Named by .flaskenv (greyli/sayhello): the package, never `sayhello.__init__`, a second copy
+    # of the module whose app the views never register on (every route a 404).
+    ({"sayhello/__init__.py": FLASK, ".flaskenv": "FLASK_APP=sayhello\n"}, "from sayhello import app  # noqa: F401\n",
+     True),
     ({"rest-server.py": FLASK}, 'import importlib\n\napp = importlib.import_module("rest-server").app\n', True),
     ({"my-shop.py": "from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n"},
      'import importlib\n\napp = importlib.import_module("my-shop").create_app()\n', True),

@@ -67,7 +67,9 @@ def check(project: Project) -> Iterator[Finding]:
     if project.has("app.py"):
         return
     entry = next(iter(_entry_points(project)), None)
-    module = entry[:-3].replace("/", ".") if entry else None
+    # A package's __init__.py is imported as the package: `sayhello.__init__` would be a
+    # second copy of the module, whose app the views (`from sayhello import app`) never see.
+    module = entry.removesuffix(".py").removesuffix("/__init__").replace("/", ".") if entry else None
     message = f"no app.py at the root: `gunicorn {spec.APP_TARGET}` has nothing to import"
     if project.has("app/__init__.py"):
         # `import app` finds the package: an app.py beside it would never be imported.
