@@ -14,6 +14,7 @@ from deploy_check.finding import Finding
 from deploy_check.finding import Fix
 from deploy_check.finding import Severity
 from deploy_check.fixing.text import Text
+from deploy_check.fixing.text import TextError
 from deploy_check.fixing.text import append_lines
 from deploy_check.fixing.text import end_position
 from deploy_check.fixing.text import replace_lines
@@ -197,9 +198,19 @@ def test_diff_marks_a_missing_final_newline(tmp_path):
                            "+b\n\\ No newline at end of file\n")
 
 
+def test_text_decode_reads_utf16_and_32_by_their_mark_and_encodes_them_back():
+    for encoding, mark in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")):
+        data = mark + "fl\u00e4sk\r\n".encode(encoding)
+        text = Text.decode(data)
+        assert (text.body, text.bom, text.encoding) == ("fl\u00e4sk\r\n", True, encoding)
+        assert text.encode() == data
+    with pytest.raises(TextError):
+        Text.decode(b"\xff\xfe" + "a\x00b".encode("utf-16-le"))  # NUL in the text: binary
+
+
 def test_text_decode_refuses_non_utf8():
     with pytest.raises(ValueError):
-        Text.decode(b"\xff\xfe")
+        Text.decode(b"\xff\xfd latin-1 \xe9")
 
 
 def test_finding_with_fix_serializes_and_sorts_as_before():

@@ -81,6 +81,15 @@ def test_flask_and_gunicorn_are_added(tmp_path, before, after):
     assert fixed_twice(tmp_path)["requirements.txt"] == after
 
 
+@pytest.mark.parametrize("encoding, mark", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")])
+def test_a_utf16_requirements_file_stays_utf16(tmp_path, encoding, mark):
+    # An editor's "Unicode" (Windows Notepad) is UTF-16 with a byte-order mark: pip reads it, so
+    # the fix edits it in its own encoding, BOM and CRLF kept.
+    make_repo(tmp_path, {**GOOD, "requirements.txt": mark + "flask\r\n".encode(encoding)})
+    assert fixed_twice(tmp_path)["requirements.txt"] == mark + "flask\r\ngunicorn\r\n".encode(encoding)
+    assert "requirements-gunicorn" not in rules_left(tmp_path)
+
+
 @pytest.mark.parametrize("before, after", [
     (b"Flask==1.1.2\r\ngunicorn\r\nJinja2==2.11.3\r\n",
      b"Flask==1.1.2\r\ngunicorn\r\nJinja2==2.11.3\r\nWerkzeug<2.0\r\nitsdangerous<2.0\r\nclick<8.0\r\nMarkupSafe<2.1\r\n"),

@@ -18,6 +18,7 @@ from deploy_check.finding import Fix
 from deploy_check.fixing.files import Refused
 from deploy_check.fixing.files import read_target
 from deploy_check.fixing.reparse import parse_error
+from deploy_check.fixing.text import BOM
 from deploy_check.fixing.text import Text
 from deploy_check.fixing.text import TextError
 from deploy_check.fixing.text import apply
@@ -172,7 +173,12 @@ class _State:
 
 
 def _display(data: bytes) -> str:
-    return data.decode("utf-8", "replace")
+    """The text a diff shows: decoded as the fixes read it (a UTF-16 file's too)."""
+    try:
+        decoded = Text.decode(data)
+    except TextError:
+        return data.decode("utf-8", "replace")
+    return (BOM if decoded.bom and decoded.encoding == "utf-8" else "") + decoded.body
 
 
 def unified_diff(path: str, old: bytes | None, new: bytes) -> str:

@@ -28,8 +28,9 @@ MAX_INCLUDED_LINES = 5000
 
 
 def add_fix(project: Project, name: str, *, safe: bool = True, why: str = "") -> Fix | None:
-    """Add `name` on a line of its own at the end of requirements.txt."""
-    text = project.read_text(ROOT)
+    """Add `name` on a line of its own at the end of requirements.txt (in its own encoding:
+    an editor's "Unicode" is UTF-16, which pip reads)."""
+    text = requirements.read_as_pip_does(project, ROOT)
     if text is None:
         return None
     return Fix(safe, (append_lines(ROOT, text, [name]),), f"add `{name}` to requirements.txt{why}")

@@ -12,6 +12,7 @@ import dataclasses
 import re
 
 from deploy_check.finding import Edit
+from deploy_check.parsing.requirements import BYTE_ORDER_MARKS
 
 BOM = "\ufeff"
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -23,14 +24,25 @@ class TextError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Text:
-    """A file's decoded text, its BOM and where its lines start."""
+    """A file's decoded text, its BOM and encoding, and where its lines start."""
 
     body: str
     bom: bool = False
+    encoding: str = "utf-8"  # UTF-8, or the UTF-16/32 its byte-order mark names (then bom is True)
 
     @classmethod
     def decode(cls, data: bytes) -> Text:
-        """UTF-8 text, or TextError for a binary or non-UTF-8 file."""
+        """UTF-8 text, or UTF-16/32 behind its byte-order mark (as pip reads requirements);
+        TextError for a binary file or another encoding."""
+        for mark, encoding in BYTE_ORDER_MARKS:
+            if data.startswith(mark):
+                try:
+                    text = data[len(mark):].decode(encoding)
+                except UnicodeDecodeError:
+                    raise TextError(f"is not {encoding.upper()} text") from None
+                if "\x00" in text:
+                    raise TextError("is a binary file")
+                return cls(text, True, encoding)
         if b"\x00" in data:
             raise TextError("is a binary file")
         try:
@@ -42,6 +54,10 @@ class Text:
         return cls(text)
 
     def encode(self) -> bytes:
+        """The bytes as the file had them: its encoding, its BOM."""
+        if self.encoding != "utf-8":
+            mark = next(mark for mark, encoding in BYTE_ORDER_MARKS if encoding == self.encoding)
+            return mark + self.body.encode(self.encoding)
         return ((BOM if self.bom else "") + self.body).encode("utf-8")
 
     def lines(self) -> list[tuple[int, int, int]]:
@@ -112,7 +128,7 @@ def apply(text: Text, edits: list[tuple[int, int, str]]) -> Text:
         out.append(content)
         position = end
     out.append(text.body[position:])
-    return Text("".join(out), text.bom)
+    return Text("".join(out), text.bom, text.encoding)
 
 
 # -- helpers for rules building their edits ----------------------------------------------

@@ -150,8 +150,10 @@ def _parse_tree(project: Project, root: str) -> Requirements:
 
 
 # The byte-order marks pip's requirement-file decoder honours (pip._internal.utils.encoding).
-_BOMS = ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"))
+# The byte-order marks of the encodings other than UTF-8 that pip (and editors) read by them.
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+                    (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le"))
+_BOMS = BYTE_ORDER_MARKS
 
 
 def read_as_pip_does(project: Project, path: str) -> str | None:

@@ -112,7 +112,7 @@ def _old_flask_unbounded(project: Project) -> Iterator[Finding]:
             continue
         loose = [bound for bound in missing if any(r.applies for r in parsed.find(Requirement(bound).name))]
         added = [bound for bound in missing if bound not in loose]
-        text = project.read_text(requirements.ROOT_FILE)
+        text = requirements.read_as_pip_does(project, requirements.ROOT_FILE)
         fix = (Fix(True, (append_lines(requirements.ROOT_FILE, text, added),),
                    f"pin {', '.join(added)} in requirements.txt for Flask {newest}")
                if added and text is not None else None)
