@@ -209,6 +209,12 @@ def test_database_path_ignores_tests(tmp_path):
     assert lines_of(database_path, tmp_path, {"tests/test_db.py": "import sqlite3\nsqlite3.connect('t.db')\n"}) == []
 
 
+@pytest.mark.parametrize("name, expected", [("test.py", []), ("tests.py", []), ("testing.py", [("testing.py", 2)])])
+def test_unittest_style_test_modules_are_tests(tmp_path, name, expected):
+    # unittest discovers test*.py: a root test.py (wilfredlopez/python-flask-rest) is the tests' scratch database
+    assert lines_of(database_path, tmp_path, {name: "import sqlite3\nsqlite3.connect('data.db')\n"}) == expected
+
+
 DYNACONF_SETTINGS = """[default]
 DEBUG = false
 SQLALCHEMY_DATABASE_URI = 'sqlite:///development.db'

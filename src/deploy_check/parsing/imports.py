@@ -146,9 +146,10 @@ class ImportSite:
 
 
 def is_test_code(path: str) -> bool:
-    """A test module: under a tests/ or test/ folder, or named test_*.py, *_test.py, conftest.py."""
+    """A test module: under a tests/ or test/ folder, or named test_*.py, *_test.py, conftest.py,
+    or test.py/tests.py (unittest's discovery pattern test*.py; Django's tests.py)."""
     *folders, name = path.split("/")
-    return (any(folder in _TEST_DIRS for folder in folders)
+    return (any(folder in _TEST_DIRS for folder in folders) or name in ("test.py", "tests.py")
             or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py")
 
 
