@@ -51,3 +51,21 @@ def test_each_datastore_beside_the_app_is_a_notice(tmp_path):
 def test_hostile_compose_files_give_no_services_and_no_traceback(tmp_path, text):
     make_repo(tmp_path, {"docker-compose.yml": text})
     assert compose.services(Project(str(tmp_path))) == []
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        "    build: {context: [x]}\n    ports: {a: b}\n    environment: [1, {x: y}, '=v', 'A B=1']\n    command: {a: 1}\n",
+        "    build: null\n    ports: [[1], {target: x}, {published: 80}, ':', '99999:99999', '-1']\n    expose: null\n",
+        "    build: .\n    ports: [" + ", ".join(["'8000'"] * 5000) + "]\n    environment: {" +
+        ", ".join(f"V{i}: x" for i in range(5000)) + "}\n",
+        "    build: .\n    command: \"gunicorn 'unclosed\"\n    entrypoint: ['a', [b], {c: d}]\n",
+    ],
+)
+def test_odd_service_entries_are_read_within_bounds(tmp_path, service):
+    make_repo(tmp_path, {"docker-compose.yml": "services:\n  web:\n" + service})
+    (found,) = compose.services(Project(str(tmp_path)))
+    assert len(found.ports) <= compose.MAX_ENTRIES and len(found.environment) <= compose.MAX_ENTRIES
+    assert all(0 < port.container < 65536 for port in found.ports)
+    assert all(" " not in variable.name and variable.name for variable in found.environment)
