@@ -100,3 +100,16 @@ def test_fix_appends_the_lines_once(tmp_path):
     main(args)
     assert (tmp_path / "requirements.txt").read_text() == after
     assert list(dockerfile_pip_install.check(Project(str(tmp_path)))) == []
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({}, "# installed by Dockerfile lines 2, 4\nflask\nrequests>=2\npsutil==5.9.8\ngunicorn\n"),
+    ({"Pipfile": '[packages]\nflask = "==3.0.3"\nrequests = "*"\n'},
+     "# from Pipfile\nflask==3.0.3\nrequests\n# installed by Dockerfile line 4\npsutil==5.9.8\ngunicorn\n"),
+])
+def test_a_missing_requirements_txt_is_written_with_what_the_dockerfile_installs(tmp_path, extra, expected):
+    make_repo(tmp_path, {"app.py": APP, "requirements/prod.txt": "psutil==5.9.8\n", **extra,
+                         "Dockerfile": "FROM python:3.12-slim\nRUN pip install -U pip flask 'requests>=2'\n"
+                                       "COPY . .\nRUN pip install -r requirements/prod.txt\n"})
+    main([str(tmp_path), "--skip-build", "--fix", "--format", "json", "--output", os.devnull])
+    assert (tmp_path / "requirements.txt").read_text() == expected

@@ -17,6 +17,7 @@ from deploy_check.finding import Fix
 from deploy_check.fixing.text import append_lines
 from deploy_check.fixing.text import new_file
 from deploy_check.fixing.text import replace_lines
+from deploy_check.parsing import pip_installs
 from deploy_check.parsing import requirements
 from deploy_check.project import Project
 
@@ -103,14 +104,38 @@ def create_fix(project: Project) -> Fix | None:
         return None
     source, declared, skipped = _declared(project)
     names = {_name(line) for line in declared}
+    installed, where = _dockerfile_installed(project, names)
+    names |= {_name(line) for line in installed}
     extra = [package for package in spec.REQUIRED_PACKAGES if package not in names]
-    lines = ([f"# from {source}"] if source else []) + declared + extra
+    lines = (([f"# from {source}"] if source else []) + declared
+             + ([f"# installed by {where}"] if installed else []) + installed + extra)
     message = "write requirements.txt" + (f" from {source}" if source else "")
+    if installed:
+        message += f"{' and' if source else ''} with what {where} pip-installs"
     if extra:
         message += f", adding {' and '.join(extra)}"
     if skipped:
         message += f"; add {', '.join(skipped)} by hand (git, path or URL dependencies)"
     return Fix(True, (new_file(ROOT, "".join(line + "\n" for line in lines)),), message)
+
+
+def _dockerfile_installed(project: Project, names: set[str | None]) -> tuple[list[str], str]:
+    """The requirement lines the Dockerfile (or its stand-in) pip-installs that `names` lacks,
+    and where (`Dockerfile line 5`): Niblit's template will install only requirements.txt."""
+    lines: list[str] = []
+    seen = set(names)
+    path, numbers = "", []
+    for install in pip_installs.installs(project):
+        for package in install.packages:
+            if package.name in seen or package.name in pip_installs.TOOLING:
+                continue
+            seen.add(package.name)
+            lines.append(package.text)
+            path = install.instruction.path
+            if install.instruction.line not in numbers:
+                numbers.append(install.instruction.line)
+    shown = ", ".join(str(number) for number in numbers)
+    return lines, f"{path} line{'s' if len(numbers) > 1 else ''} {shown}"
 
 
 def _name(line: str) -> str | None:

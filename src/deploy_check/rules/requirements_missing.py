@@ -12,8 +12,10 @@ everything else the app imports (`pip freeze > requirements.txt` in a clean
 virtualenv, or write it by hand). `--fix` writes it from the dependencies the
 project declares elsewhere (pyproject's `[project].dependencies`, Poetry's
 dependencies, a Pipfile's `[packages]`, or `setup.py`'s `install_requires`,
-read without running it), adding `flask` and `gunicorn` when they are not
-among them; git and path dependencies are left for you to add.
+read without running it), and from what the Dockerfile pip-installs
+(`RUN pip install -r requirements/prod.txt`, `pip install flask requests`: Niblit's
+template installs only requirements.txt), adding `flask` and `gunicorn` when they
+are not among them; git and path dependencies are left for you to add.
 
 ## Example
 Bad: only `Pipfile` at the root.
