@@ -29,6 +29,8 @@ APP = "from flask import Flask\napp = Flask(__name__)\n"
         ({"config.py": "class Config:\n    DEBUG = True\n"}, "config.py", None),
         ({"config.py": "# ported from django\nDEBUG = True\n"}, "config.py", None),
         ({"config.py": "NAME = 'django.db.backends.sqlite3'\n"}, "config.py", None),
+        ({"views.py": "from flask import Blueprint\nfrom django.utils.text import slugify\n"}, "views.py", None),
+        ({"views.py": "import flask\nimport django.conf\nINSTALLED_APPS = []\n"}, "views.py", "Django"),
     ],
 )
 def test_framework_of(tmp_path, files, path, expected):

@@ -2,7 +2,8 @@
 project's settings are not the Flask app's configuration.
 
 A module is Django's when it says so itself (a module-level `INSTALLED_APPS` or
-`ROOT_URLCONF`, an import of `django`, the `DJANGO_SETTINGS_MODULE` variable) or when
+`ROOT_URLCONF`, an import of `django` in a module that imports no `flask`, the
+`DJANGO_SETTINGS_MODULE` variable) or when
 another module names it as the settings (`os.environ.setdefault("DJANGO_SETTINGS_MODULE",
 "mysite.settings")`). Such settings (`SECRET_KEY`, `DEBUG`, `MEDIA_ROOT`, `DATABASES`)
 configure Django, which Niblit never runs: they are the Flask app's only when the served
@@ -71,18 +72,16 @@ def _says_django(project: Project, parsed: ParsedPython) -> bool:
             [statement.target] if isinstance(statement, ast.AnnAssign) else []
         if any(isinstance(t, ast.Name) and t.id in _DJANGO_SETTINGS for t in targets):
             return True
+    imported: set[str] = set()
     for node in python.nodes_of(project, parsed, ast.Import, ast.ImportFrom, ast.Constant):
-        if isinstance(node, ast.Import) and any(_is_django(alias.name) for alias in node.names):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            imported.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Constant) and node.value == _SETTINGS_MODULE:
             return True
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and _is_django(node.module or ""):
-            return True
-        if isinstance(node, ast.Constant) and node.value == _SETTINGS_MODULE:
-            return True
-    return False
-
-
-def _is_django(module: str) -> bool:
-    return module == "django" or module.startswith("django.")
+    # A Flask module borrowing a Django helper (`from django.utils.text import slugify`) is Flask's.
+    return "django" in imported and "flask" not in imported
 
 
 def _named_settings(project: Project) -> frozenset[str]:
