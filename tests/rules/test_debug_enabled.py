@@ -29,6 +29,8 @@ FLASKY = {
         ({"app.py": APP + "app.run(debug=True)\n"}, [("app.py", 3)]),
         ({"app.py": APP + 'app.config["DEBUG"] = True\n'}, [("app.py", 3)]),
         ({"app.py": APP + "app.config.update(\n    SECRET_KEY=None,\n    DEBUG=True,\n)\n"}, [("app.py", 5)]),
+        ({"app.py": APP + "app.config.update(dict(\n    DEBUG=True,\n))\n"}, [("app.py", 4)]),
+        ({"app.py": APP + "app.config.update({'DEBUG': True})\n"}, [("app.py", 3)]),
         ({"app.py": "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n"
                     "    app.debug = True\n    return app\n"}, [("app.py", 5)]),
         # An environment default Niblit never overrides (it does not set FLASK_DEBUG).
@@ -77,6 +79,14 @@ def test_debug_enabled(tmp_path, files, expected):
           "src/config.py": "class DevelopmentConfig:\n    DEBUG = True\n"}, []),
         ({"tests/conftest.py": "def app(a):\n    a.config.from_object('config.DevelopmentConfig')\n",
           "config.py": "class DevelopmentConfig:\n    DEBUG = True\n"}, []),
+        # The class itself handed to from_object, unless which one depends on a condition.
+        ({"app/__init__.py": "from flask import Flask\nfrom config import DevelopmentConfig\napp = Flask(__name__)\n"
+                             "app.config.from_object(DevelopmentConfig)\n",
+          "config.py": FLASKY["config.py"]}, [("config.py", 4)]),
+        ({"app/__init__.py": "import os\nfrom flask import Flask\nimport config\napp = Flask(__name__)\n"
+                             "if os.getenv('FLASK_ENV') == 'production':\n    app.config.from_object(config.ProductionConfig)\n"
+                             "else:\n    app.config.from_object(config.DevelopmentConfig)\n",
+          "config.py": FLASKY["config.py"]}, []),
         # A dict of config classes (Flasky): the key the factory gets on Niblit picks the class.
         (FLASKY | {"run.py": "import os\nfrom app import create_app\napp = create_app(os.getenv('FLASK_CONFIG') or 'default')\n"},
          [("config.py", 4)]),

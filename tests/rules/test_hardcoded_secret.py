@@ -145,6 +145,9 @@ CASES = [
     ("password word list", {"passwords.txt": "".join(f"Passw0rd{n}\n" for n in range(9))}, []),
     ("token file in the tests", {"tests/token.txt": "BidrpAvL2AR-wK7URBoR"}, []),
     ("a value in a file of another name", {"notes.txt": "BidrpAvL2AR-wK7URBoR"}, []),
+    # Keys named for what they do: CRYPT_KEY, ENCRYPTION_KEY, JWT_KEY; not SORT_KEY or CACHE_KEY.
+    ("crypt key names", _py("CRYPT_KEY = 'p@s$VV0Rd'\nENCRYPTION_KEY = 'abc123xyz'\nJWT_KEY = 'k3yk3y'\n"
+                            "SORT_KEY = 'name'\nCACHE_KEY = 'views'\n"), [("app.py", 4, 13), ("app.py", 5, 18), ("app.py", 6, 11)]),
     # High-entropy values under identifier names are ids; under other names they still count.
     ("vercel project ids", {".vercel/project.json": '{"projectId":"prj_5MEH2iVgUFfa8Ck94SGDOUY6ZCvX",'
                                                     '"orgId":"team_NkeH7SwjOGdBCd4M29cLblh7"}\n'}, []),

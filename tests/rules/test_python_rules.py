@@ -330,6 +330,7 @@ def store(path, data):
         ("app.config['UPLOAD_FOLDER_image'] = 'static/img'\n", [("app.py", 1)]),
         ("AVATAR_UPLOAD_DIR = 'static/avatars'\n", [("app.py", 1)]),
         ("MAX_UPLOAD_SIZE = 'big'\nUPLOAD_URL = 'uploads'\nupload_dir = 'uploads'\n", []),
+        ("app.config.update(dict(\n    UPLOAD_FOLDER='static/files',\n))\n", [("app.py", 2)]),
         # An image opened from the upload, then saved.
         (UPLOAD_HEAD + "    img = Image.open(f)\n    img.thumbnail((9, 9))\n"
          "    img.save(os.path.join('static/avatars/', name))\n", [("app.py", 9)]),

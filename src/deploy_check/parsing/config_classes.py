@@ -21,12 +21,14 @@ Place = tuple[str, int, int, int, int]  # (class, line, column, end line, end co
 
 
 def loaded_classes(project: Project, path: str) -> tuple[str, ...]:
-    """Names of the classes the module loads with `from_object("dotted.path.Class")`."""
+    """Names of the classes the module loads with `from_object("dotted.path.Class")`, or with
+    `from_object(DevelopmentConfig)` outside any if/else or try."""
     def compute() -> tuple[str, ...]:
         parsed = project.python(path)
         if parsed.tree is None or not is_deployed_code(path):
             return ()
         names = []
+        branches = [n for n in python.nodes_of(project, parsed, ast.If, ast.IfExp, ast.Try)]
         for node in python.nodes_of(project, parsed, ast.Call):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                     and node.func.attr == "from_object"):
@@ -34,6 +36,11 @@ def loaded_classes(project: Project, path: str) -> tuple[str, ...]:
             given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "obj"), None)
             if isinstance(given, ast.Constant) and isinstance(given.value, str):
                 last = given.value.rsplit(".", 1)[-1]
+                if last[:1].isupper():
+                    names.append(last)
+            elif isinstance(given, (ast.Name, ast.Attribute)) and not _in_a_branch(node, branches):
+                # from_object(DevelopmentConfig): the class itself, loaded whenever this line runs
+                last = (python.dotted(given) or "").rsplit(".", 1)[-1]
                 if last[:1].isupper():
                     names.append(last)
         return tuple(names)
@@ -101,6 +108,12 @@ def config_selection(project: Project, path: str) -> tuple[Dicts, Factories, Cal
         return tuple(dicts), tuple(factories), tuple(calls), tuple(lookups)
 
     return project.memo(("config.selection", path), compute)
+
+
+def _in_a_branch(node: ast.AST, branches: list[ast.AST]) -> bool:
+    """Inside an if/else or try (by lines): which class loads there depends on the condition."""
+    line = getattr(node, "lineno", 0)
+    return any(getattr(b, "lineno", 0) <= line <= (getattr(b, "end_lineno", 0) or 0) for b in branches)
 
 
 def loaded_through_dicts(project: Project) -> frozenset[str]:

@@ -444,6 +444,10 @@ def settings(nodes: Iterable[ast.AST], path: str, keys: Container[str]) -> Itera
                 for arg in node.args:
                     if isinstance(arg, ast.Dict):
                         yield from _dict_settings(arg, path, keys)
+                    elif isinstance(arg, ast.Call) and dotted(arg.func) == "dict":  # update(dict(KEY=...))
+                        for keyword in arg.keywords:
+                            if keyword.arg is not None and keyword.arg in keys:
+                                yield Setting(keyword.arg, keyword.value, path)
                 if node.func.attr == "setdefault" and len(node.args) == 2:
                     name = node.args[0]
                     if isinstance(name, ast.Constant) and name.value in keys:

@@ -64,7 +64,7 @@ _CONFIG_NAMES = ("Dockerfile", "docker-compose.yml", "docker-compose.yaml", "Pro
 # word, so PASSWORD_MIN_LENGTH or TOKEN_EXPIRY_SECONDS do not count.
 _SECRET_NAME = re.compile(
     r"(secret_?key|secret|passw(?:or)?d|api_?key|apikey|access_?key|private_?key|auth_?key|"
-    r"token|client_?secret)$",
+    r"token|client_?secret|(?:en)?crypt(?:ion)?_?key|signing_?key|jwt_?key|fernet_?key|hmac_?key|cipher_?key)$",
     re.IGNORECASE,
 )
 

@@ -10,7 +10,8 @@ public internet under gunicorn, so debug must be off. It is on when:
 - `app.run(debug=True)` runs at import (outside `if __name__ == "__main__":`,
   which gunicorn never runs: there it is harmless and not reported);
 - `DEBUG = True` is in the configuration production loads:
-  `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)`, a config
+  `app.config["DEBUG"] = True`, `app.config.update(DEBUG=True)` (or a dict
+  handed to it: `update(dict(DEBUG=True))`), a config
   class that is not a development or testing one (`class Config:`,
   `class ProductionConfig:`), or a module-level `DEBUG = True` in a settings
   module (`config.py`, `settings.py`) or one loaded with `from_object(__name__)`;
@@ -187,6 +188,15 @@ def _debug_settings(project: Project, module: ParsedPython, settings_module: boo
             for keyword in node.keywords:
                 if keyword.arg == "DEBUG":
                     yield keyword.value, "in app.config"
+            for arg in node.args:  # app.config.update({"DEBUG": True}) or update(dict(DEBUG=True))
+                if isinstance(arg, ast.Dict):
+                    for name, setting in zip(arg.keys, arg.values):
+                        if isinstance(name, ast.Constant) and name.value == "DEBUG":
+                            yield setting, "in app.config"
+                elif isinstance(arg, ast.Call) and python.dotted(arg.func) == "dict":
+                    for keyword in arg.keywords:
+                        if keyword.arg == "DEBUG":
+                            yield keyword.value, "in app.config"
 
 
 def _debug_value(statement: ast.stmt) -> ast.expr | None:

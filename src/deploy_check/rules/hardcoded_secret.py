@@ -9,7 +9,8 @@ The spec says: no secret keys or API tokens in code. A placeholder such as
 So does a literal fallback (`os.environ.get("SECRET_KEY", "dev")`): if the
 variable is ever missing, the app silently runs with the public key.
 
-Found by Python's AST (secret-named assignments, `app.config[...]`,
+Found by Python's AST (secret-named assignments (`SECRET_KEY`, `*_PASSWORD`,
+`*_TOKEN`, `API_KEY`, `CRYPT_KEY`, `ENCRYPTION_KEY`, `JWT_KEY`, ...), `app.config[...]`,
 `app.config.update(...)`, keyword arguments, dict keys, environment reads
 with literal defaults, the key handed to `jwt.encode`/`jwt.decode`,
 `hmac.new` or an itsdangerous serializer, literally or through a variable
