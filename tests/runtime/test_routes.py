@@ -45,6 +45,7 @@ def test_state_changing_and_configured_routes_are_skipped(candidate, why):
         route("/items/<int:id>", arguments=True),
         route("/submit", methods=("POST",)),
         route("/static/<path:filename>", "static", arguments=True),
+        route("/ckeditor/static/<path:filename>", "ckeditor.static", arguments=True),
         route("/"),  # a smoke path: probed already
         route("relative"),
         route("/a b"),
@@ -53,6 +54,7 @@ def test_state_changing_and_configured_routes_are_skipped(candidate, why):
 def test_only_new_parameterless_get_routes_are_probed(candidate):
     selection = routes.select("url_map", [candidate], ["/"], [])
     assert selection.probe == () and selection.skipped == ()
+    assert selection.with_arguments == (candidate.path == "/items/<int:id>")  # static files are not counted
 
 
 @pytest.mark.parametrize("path, endpoint", [
@@ -164,6 +166,20 @@ def test_a_failing_log_handlers_report_is_not_the_requests_traceback():
     right_after = EXCEPTION_LOG.split("[2026-12-01 19:48:28,130]")[0] + log[len(EXCEPTION_LOG):]
     assert tracebacks.request_log(right_after, "/report").splitlines()[-1].startswith("FileNotFoundError")
     assert tracebacks.request_crash(right_after, "/report").error.startswith("FileNotFoundError")
+
+
+def test_a_chained_exception_is_placed_in_the_first_part_through_the_repository():
+    # greyli/bluelog: SQLAlchemy's cause has only library frames; the view is in the part after.
+    log = ("[2026-12-01 23:46:20,705] ERROR in app: Exception on /about [GET]\nTraceback (most recent call last):\n"
+           '  File "/usr/local/lib/python3.11/dist-packages/sqlalchemy/engine/base.py", line 1247, in _execute\n'
+           "    cursor.execute(statement, parameters)\nsqlite3.OperationalError: no such table: admin\n\n"
+           "The above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n"
+           '  File "/app/bluelog/blueprints/blog.py", line 31, in about\n    return render_template("about.html")\n'
+           '  File "/app/bluelog/__init__.py", line 107, in make_template_context\n    admin = Admin.query.first()\n'
+           "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: admin\n")
+    crash = tracebacks.request_crash(log, "/about")
+    assert crash.frame == tracebacks.Frame("bluelog/__init__.py", 107)
+    assert crash.error.startswith("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table")
 
 
 def test_a_requests_traceback_is_found_by_its_path():

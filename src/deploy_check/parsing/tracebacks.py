@@ -43,10 +43,19 @@ def request_crash(log: str, path: str) -> Crash | None:
     record = _request_record(log, path)
     if record is None:
         return None
-    following = record[1:]
-    if following and following[0].lstrip().startswith("Traceback (most recent call last)"):
-        return _crash(following[1:])
-    return _crash(following)
+    # A chained exception prints its cause first, each part after a "Traceback" line: the place
+    # is the first part through the repository's code (SQLAlchemy's cause is all library frames;
+    # the view that ran the query is in the next part), the error that part's.
+    parts: list[list[str]] = [[]]
+    for line in record[1:]:
+        if line.lstrip().startswith("Traceback (most recent call last)"):
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    crashes = [_crash(part) for part in parts if part]
+    if not crashes:
+        return _crash([])
+    return next((crash for crash in crashes if crash.frame is not None), crashes[0])
 
 
 # A new record in the log, as Flask's and gunicorn's default formats start one ("[2026-12-01 ..."),

@@ -148,8 +148,8 @@ def select(source: str, routes: Iterable[Route], smoke_paths: Iterable[str], ski
     with_arguments = set()
     for route in sorted(routes, key=lambda r: (r.path, r.endpoint)):
         path = route.path
-        if "GET" not in route.methods or route.endpoint == "static":
-            continue
+        if "GET" not in route.methods or route.endpoint == "static" or route.endpoint.endswith(".static"):
+            continue  # the app's static files, and a blueprint's (Bootstrap-Flask's, CKEditor's)
         if route.has_arguments:
             with_arguments.add(path)
             continue
