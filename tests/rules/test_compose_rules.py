@@ -1,6 +1,8 @@
 """compose-port and compose-env: the set-up a compose file gives the app, against Niblit's."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from deploy_check.finding import Severity
@@ -66,6 +68,10 @@ def test_compose_port(tmp_path, files, expected):
     assert all(f.severity is Severity.NOTICE for f in found)
 
 
+def variable(message: str) -> str:
+    return re.search(r"(?:sets|loads from \S+) (\w+)", message).group(1)
+
+
 ENV_APP = APP + ("DB = os.environ.get('DATABASE_URL', 'sqlite:////data/app.db')\n"
                  "KEY = os.environ['SECRET_KEY']\n")
 
@@ -86,7 +92,7 @@ ENV_APP = APP + ("DB = os.environ.get('DATABASE_URL', 'sqlite:////data/app.db')\
 def test_compose_env(tmp_path, compose_text, expected):
     make_repo(tmp_path, {"docker-compose.yml": compose_text, "app.py": ENV_APP})
     found = list(compose_env.check(Project(str(tmp_path))))
-    assert [(f.path, f.line, f.message.split()[3].rstrip(","), "postgres://" in f.message) for f in found] == expected
+    assert [(f.path, f.line, variable(f.message), "postgres://" in f.message) for f in found] == expected
     assert all(f.severity is Severity.NOTICE and "hunter2" not in f.message + (f.hint or "") for f in found)
 
 
@@ -106,3 +112,14 @@ def test_services_carry_what_the_rules_read(tmp_path):
     assert service.builds_root and service.command == ("gunicorn", "-b", "0.0.0.0:8000", "app:app")
     assert [(p.container, p.line, p.column) for p in service.ports] == [(8000, 6, 9)]
     assert [(v.name, v.value, v.line) for v in service.environment] == [("A", "1", 8), ("B", None, 9)]
+
+
+def test_compose_env_reads_the_service_s_env_files(tmp_path):
+    make_repo(tmp_path, {"deploy/docker-compose.yml": "", "docker-compose.yml": web(
+        "    env_file:\n      - .env\n      - path: config/missing.env\n      - ../outside.env\n"),
+        ".env": "# local\nexport SECRET_KEY='hunter2'\nDATABASE_URL=mysql://u:p@db/app\nPORT=8000\nOTHER=1\n",
+        "app.py": ENV_APP})
+    found = list(compose_env.check(Project(str(tmp_path))))
+    assert [(f.path, f.line, f.column, variable(f.message)) for f in found] == [
+        (".env", 2, 8, "SECRET_KEY"), (".env", 3, 1, "DATABASE_URL")]
+    assert "mysql://" in found[1].message and all("hunter2" not in f.message for f in found)

@@ -10,6 +10,7 @@ in the version-1 layout (each top-level key a service) when its entries look lik
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
 import shlex
 
@@ -62,6 +63,7 @@ class Service:
     entrypoint: tuple[str, ...] | None = None
     ports: tuple[Port, ...] = ()  # `ports:` then `expose:` entries with a single container port
     environment: tuple[Variable, ...] = ()
+    env_files: tuple[str, ...] = ()  # `env_file:` paths, repository-relative, that exist
 
     @property
     def builds_root(self) -> bool:
@@ -132,7 +134,34 @@ def _read(project: Project, path: str) -> list[Service]:
             (image.start_mark.line if named and image is not None else key.start_mark.line) + 1,
             build=_build(value), dockerfile=_build_dockerfile(value), command=_words(_get(value, "command")),
             entrypoint=_words(_get(value, "entrypoint")), ports=tuple(_ports(value)),
-            environment=tuple(_environment(_get(value, "environment")))))
+            environment=tuple(_environment(_get(value, "environment"))),
+            env_files=tuple(_env_files(project, path, _get(value, "env_file")))))
+    return found
+
+
+def _env_files(project: Project, compose_path: str, node: yaml.Node | None) -> list[str]:
+    """`env_file: .env` / `env_file: [a.env, {path: b.env}]`, resolved from the compose
+    file's folder; only files of the repository."""
+    items = node.value[:MAX_ENTRIES] if isinstance(node, yaml.SequenceNode) else [node]
+    found: list[str] = []
+    for item in items:
+        name = _scalar(_get(item, "path")) if isinstance(item, yaml.MappingNode) else _scalar(item)
+        if not name or name.startswith("/"):
+            continue
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(compose_path), name))
+        if not path.startswith("../") and project.has(path) and path not in found:
+            found.append(path)
+    return found
+
+
+def env_file_variables(project: Project, path: str) -> list[Variable]:
+    """The `NAME=value` lines of an env file (`export` and comments allowed), bounded."""
+    found: list[Variable] = []
+    for number, line in enumerate(project.lines(path)[:MAX_ENTRIES * 10], start=1):
+        match = re.match(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$", line)
+        if match:
+            found.append(Variable(match.group(1), match.group(2).strip().strip("'\""), number,
+                                  line.index(match.group(1)) + 1))
     return found
 
 

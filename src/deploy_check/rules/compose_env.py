@@ -6,7 +6,9 @@ spec names (PORT, DATABASE_PATH, FLASK_ENV): a `DATABASE_URL=postgres://...`,
 `REDIS_URL` or `SECRET_KEY` that compose hands the app in your set-up is unset there,
 and the app gets whatever its code falls back to (a default, None, or a KeyError).
 
-Reported for each `environment:` entry of the service that runs this repository
+Reported for each `environment:` entry (and each `NAME=value` line of its
+`env_file:`, which the upload leaves out when it is a `.env`) of the service that
+runs this repository
 (built from the root, or running gunicorn, Flask or a Python script; workers aside)
 that the served app's code reads (`os.environ.get("NAME")`, `os.getenv`,
 `os.environ["NAME"]`, python-decouple's `config("NAME")`, environs' `env("NAME")`).
@@ -58,22 +60,25 @@ RULE = Rule("compose-env", severity="notice", doc=__doc__)
 
 def check(project: Project) -> Iterator[Finding]:
     services = compose.app_services(project)
-    if not any(service.environment for service in services):
+    if not any(service.environment or service.env_files for service in services):
         return
     reads = env_reads.reads(project)
     said: set[tuple[str, str]] = set()
     for service in services:
-        for variable in service.environment:
+        given = [(service.path, variable) for variable in service.environment]
+        given += [(path, variable) for path in service.env_files for variable in compose.env_file_variables(project, path)]
+        for path, variable in given:
             read = reads.get(variable.name)
-            if read is None or variable.name in spec.ENVIRONMENT_NAMES or (service.path, variable.name) in said:
+            if read is None or variable.name in spec.ENVIRONMENT_NAMES or (path, variable.name) in said:
                 continue
-            said.add((service.path, variable.name))
+            said.add((path, variable.name))
             scheme = datastore_scheme(variable.value or "")
             what = f" (a {scheme}:// URL here: nothing runs beside the app on Niblit)" if scheme else ""
+            how = "sets" if path == service.path else f"loads from {path}"
             yield RULE.finding(
-                f"service {service.name!r} sets {variable.name}{what}, which the app reads ({read.path} line "
-                f"{read.line}): Niblit does not set it, so there the app gets its fallback",
-                Location(service.path, variable.line, variable.column),
+                f"service {service.name!r} of {service.path} {how} {variable.name}{what}, which the app reads "
+                f"({read.path} line {read.line}): Niblit does not set it, so there the app gets its fallback",
+                Location(path, variable.line, variable.column),
                 hint=(f"keep the data in SQLite under {spec.DATA_DIR} ({spec.DATABASE_PATH_READ})" if scheme else
                       f"give the read a fallback that works on Niblit (it sets only "
                       f"{', '.join(sorted(spec.ENVIRONMENT_NAMES))})"),
