@@ -100,8 +100,12 @@ def test_read_from_host_sees_a_containers_listening_socket(docker_client):
 
 
 @pytest.mark.docker
-def test_an_app_on_port_8000_that_never_says_so_is_not_waited_for(docker_client, leftovers):
+@pytest.mark.parametrize("sockets_from", ["host", "exec"])
+def test_an_app_on_port_8000_that_never_says_so_is_not_waited_for(docker_client, leftovers, monkeypatch,
+                                                                 sockets_from):
     # gunicorn at --log-level warning: no "Listening at" line in its log, only its sockets tell.
+    if sockets_from == "exec":  # as inside the action's container, where the host's PIDs are not seen
+        monkeypatch.setattr(sockets, "read_from_host", lambda pid, container_id: None)
     done: list = []
     run = threading.Thread(target=lambda: done.append(check(
         str(APPS / "silent-8000"), Options(timeout=600, build_dockerfile="repository"), docker_client=docker_client)))
