@@ -1,6 +1,10 @@
 """What deploy-check adds on top of a plain `docker build` + `docker run` + first answer.
 
-    .venv/bin/python bench/overhead.py [RUNS]     # default 3
+    .venv/bin/python bench/overhead.py [RUNS] [--quiet LOAD]     # default 3 runs
+
+--quiet LOAD waits (at most 10 minutes a round) until the 1-minute load average is under
+LOAD before each round: on a machine others share, their Docker tests otherwise decide
+the figures. The load seen at each round's start is printed.
 
 Both sides build example/ from a cold image tag (layer cache as the machine has
 it), run it with -m 256m and a /data volume on a published loopback port, wait
@@ -17,7 +21,9 @@ Also times `deploy-check --version` (start-up).
 """
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -108,15 +114,25 @@ def startup() -> float:
     return time.perf_counter() - start
 
 
-def main(runs: int) -> None:
-    plain, again, ours, unprobed = [], [], [], []
+def wait_until_quiet(load: float | None, patience: float = 600.0) -> float:
+    """The 1-minute load average once it is under `load` (or patience ran out)."""
+    deadline = time.monotonic() + patience
+    while load is not None and os.getloadavg()[0] >= load and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
+def main(runs: int, quiet: float | None = None) -> None:
+    plain, again, ours, unprobed, loads = [], [], [], [], []
     for _ in range(runs):  # interleaved, so that a slow spell of the machine hits all four alike
+        loads.append(wait_until_quiet(quiet))
         plain.append(plain_docker(restart=False))
         again.append(plain_docker(restart=True))
         ours.append(deploy_check())
         unprobed.append(deploy_check(probe_routes=False))
     med = lambda rows, key: statistics.median(r[key] for r in rows)  # noqa: E731
-    print(f"runs: {runs} (medians)")
+    print(f"runs: {runs} (medians), 1-minute load average at each round's start: "
+          f"{', '.join(f'{load:.1f}' for load in loads)}")
     print(f"plain docker build + run + first 200: {med(plain, 'total'):.2f} s "
           f"(build {med(plain, 'build'):.2f} s, run to first answer {med(plain, 'to_first_answer'):.2f} s)")
     print(f"deploy-check example (lint, build, smoke, restart check, cleanup): {med(ours, 'total'):.2f} s "
@@ -134,4 +150,8 @@ def main(runs: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="?", type=int, default=3)
+    parser.add_argument("--quiet", type=float, metavar="LOAD", help="wait for a load average under LOAD")
+    arguments = parser.parse_args()
+    main(arguments.runs, arguments.quiet)
