@@ -6,6 +6,7 @@ import pytest
 from deploy_check import Options
 from deploy_check import check
 from tests.conftest import EXAMPLE
+from tests.conftest import untimed
 from tests.runtime.test_docker_apps import APPS
 from tests.runtime.test_template_build import leftovers  # noqa: F401 - a fixture: this test's run id only
 
@@ -117,7 +118,7 @@ def test_a_heavy_import_near_the_limit_is_named(docker_client, leftovers):
 
 def test_what_the_example_stores_is_proven_to_survive(docker_client, leftovers):
     report = check(str(EXAMPLE), Options(), docker_client=docker_client)
-    assert report.findings == []
+    assert untimed(report.findings) == []
     stored = report.smoke.persistence
     assert stored["tables"] == stored["tables_after_restart"] == {"notes": 0, "sqlite_sequence": 0}  # AUTOINCREMENT's
     assert "/data/app.db" in stored["data_files"] and stored["databases_elsewhere"] == []
