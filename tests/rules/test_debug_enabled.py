@@ -98,6 +98,10 @@ def test_debug_enabled(tmp_path, files, expected):
         (FLASKY | {"run.py": "from app import create_app\napp = create_app(config_name='development')\n"},
          [("config.py", 4)]),
         (FLASKY, [("config.py", 4)]),  # a factory never called with a known key loads "default"
+        (FLASKY | {"server.py": "import os\nfrom app import create_app\nenv_type = os.environ.get('FLASK_ENV', default='dev')\n"
+                                "app = create_app(config_name=env_type)\n"}, []),  # through a module constant: production
+        (FLASKY | {"server.py": "import os\nfrom app import create_app\nenv_type = os.environ.get('APP_ENV', default='dev')\n"
+                                "app = create_app(config_name=env_type)\n"}, [("config.py", 4)]),
         ({"app.py": "import os\nfrom flask import Flask\nfrom config import config\napp = Flask(__name__)\n"
                     "app.config.from_object(config[os.environ.get('APP_ENV', 'prod')])\n",
           "config.py": FLASKY["config.py"]}, []),

@@ -329,6 +329,7 @@ def store(path, data):
         # A setting named like UPLOAD_FOLDER counts; other UPLOAD_ settings and local names do not.
         ("app.config['UPLOAD_FOLDER_image'] = 'static/img'\n", [("app.py", 1)]),
         ("AVATAR_UPLOAD_DIR = 'static/avatars'\n", [("app.py", 1)]),
+        ("class GeneralConfig:\n    DIR_UPLOADS = 'app/static/img'\n", [("app.py", 2)]),
         ("MAX_UPLOAD_SIZE = 'big'\nUPLOAD_URL = 'uploads'\nupload_dir = 'uploads'\n", []),
         ("app.config.update(dict(\n    UPLOAD_FOLDER='static/files',\n))\n", [("app.py", 2)]),
         # An image opened from the upload, then saved.

@@ -105,6 +105,7 @@ def test_requirement_findings(tmp_path, files, expected):
         ({"app.py": "import requests\n"}, [("app.py", 1)]),
         ({"app.py": "import os\n\nfrom yaml import safe_load\n"}, [("app.py", 3)]),
         ({"app.py": "import yaml\n", "requirements.txt": OK + "PyYAML\n"}, []),
+        ({"app.py": "from sassutils.wsgi import SassMiddleware\nimport sass\n", "requirements.txt": OK + "libsass==0.20.0\n"}, []),
         ({"app.py": "from PIL import Image\nimport dotenv\nimport jwt\nimport bs4\n", "requirements.txt": OK + "Pillow\npython-dotenv\nPyJWT\nbeautifulsoup4\n"}, []),
         ({"app.py": "from flask_sqlalchemy import SQLAlchemy\nimport sqlalchemy\n", "requirements.txt": OK + "Flask-SQLAlchemy==3.1\n"}, []),
         ({"app.py": "import helpers\nfrom models.user import User\nfrom . import x\n", "helpers.py": "", "models/user.py": ""}, []),

@@ -86,6 +86,7 @@ DIST_PROVIDES: dict[str, frozenset[str]] = {
     "pymupdf": frozenset({"fitz", "pymupdf"}),
     "beautifulsoup4": frozenset({"bs4", "soupsieve"}),
     "pillow": frozenset({"PIL"}),
+    "libsass": frozenset({"sass", "sassutils", "sasstests"}),
     "pycryptodome": frozenset({"Crypto"}),
     "setuptools": frozenset({"setuptools", "pkg_resources", "_distutils_hack"}),
     "discord-py": frozenset({"discord", "aiohttp"}),

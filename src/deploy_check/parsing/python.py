@@ -125,6 +125,8 @@ class Resolver:
     def on_niblit(self, node: ast.AST) -> str | None:
         """The string an expression has on Niblit: a literal, the value Niblit gives a variable
         it sets (FLASK_ENV is "production"), or the default of one it does not set."""
+        if isinstance(node, ast.Name) and node.id in self._constant_nodes:  # env_type = os.environ.get(...)
+            node = self._constant_nodes[node.id]
         value = self.value(node)
         if isinstance(value, str):
             return value

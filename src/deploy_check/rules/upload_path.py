@@ -4,7 +4,7 @@
 Everything outside `/data` is reset on redeploy: files saved under `/app`
 (`uploads/`, `static/uploads/`, a folder next to `__file__`) vanish the next
 time you ship. The spec asks for `/data/uploads`. Besides `UPLOAD_FOLDER`,
-any setting named like one (`UPLOAD_FOLDER_IMAGE`, `AVATAR_UPLOAD_DIR`) counts;
+any setting named like one (`UPLOAD_FOLDER_IMAGE`, `AVATAR_UPLOAD_DIR`, `DIR_UPLOADS`) counts;
 a file whose `.filename` the code reads is an upload (a Flask-WTF
 `FileField`'s data handed to a `save_picture(form_picture)` helper), and an
 upload is also saved when an image opened from it (`Image.open(file)`) is
@@ -68,8 +68,10 @@ from deploy_check.rules.base import Rule
 RULE = Rule("upload-path", severity="error", doc=__doc__, fix="safe")
 UPLOADS = spec.UPLOADS_DIR
 _NAMED = frozenset({"UPLOADS_DEFAULT_DEST", "UPLOADED_FILES_DEST", "UPLOADED_PHOTOS_DEST", "MEDIA_ROOT"})
-# UPLOAD_FOLDER and its spellings: UPLOADS_DIR, UPLOAD_FOLDER_IMAGE, IMAGE_UPLOAD_PATH, UPLOAD_FOLDER_image.
-_KEY_PATTERN = re.compile(r"(?:^|_)UPLOADS?_(?:FOLDER|DIR|DIRECTORY|PATH|ROOT)(?:_|$)")
+# UPLOAD_FOLDER and its spellings: UPLOADS_DIR, UPLOAD_FOLDER_IMAGE, IMAGE_UPLOAD_PATH, UPLOAD_FOLDER_image,
+# and the other way round, DIR_UPLOADS, FOLDER_UPLOAD.
+_KEY_PATTERN = re.compile(r"(?:^|_)(?:UPLOADS?_(?:FOLDER|DIR|DIRECTORY|PATH|ROOT)|(?:FOLDER|DIR|DIRECTORY|PATH|ROOT)_UPLOADS?)"
+                          r"(?:_|$)")
 # What a request hands over as the uploaded bytes, besides request.files: the raw body.
 _RAW_BODY = ("request.data", "request.stream", "request.get_data")
 
