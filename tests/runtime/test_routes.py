@@ -301,3 +301,17 @@ def test_a_view_that_reads_input_crashing_without_it_is_a_warning(tmp_path, body
                               probe.Answer(500))
     finding = routes.judge(Project(str(tmp_path)), item, log)
     assert (finding.severity.value, finding.line) == (severity, 6)
+
+
+def test_the_log_is_read_again_until_each_5xx_traceback_is_there():
+    # The engine copies the container's output a moment after the app wrote it (greyli/bluelog's
+    # last probe, /auth/login, was judged on a log without its traceback).
+    reads = iter(["", "[2026-12-01 19:48:28,125] ERROR in app: Exception on /report [GET]\n", EXCEPTION_LOG])
+    failed = routes.RouteAnswer(route("/report"), probe.Answer(500))
+    fine = routes.RouteAnswer(route("/"), probe.Answer(200))
+    assert routes.settled_log(lambda: next(reads), [fine, failed]) == EXCEPTION_LOG
+    calls = []
+    started = time.monotonic()
+    assert routes.settled_log(lambda: calls.append(1) or "", [failed], wait=0.3) == ""  # none: given up
+    assert time.monotonic() - started < 1 and len(calls) > 1
+    assert routes.settled_log(lambda: calls.append(1) or "x", [fine]) == "x"  # nothing failed: read once

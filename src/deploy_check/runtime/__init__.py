@@ -256,8 +256,9 @@ def _probe_routes(project: Project, options: Options, run: Run, container: Any,
     selection = routes.select(source, found, options.smoke_paths, options.skip_routes)
     since = int(time.time()) - 1
     answers = routes.probe_all(run.base_url, selection.probe)
-    # Each failed probe logs its traceback (a hundred lines under SQLAlchemy): read them all.
-    log = smoke.logs(container, routes.LOG_LINES, since) if answers else run.logs
+    # Each failed probe logs its traceback (a hundred lines under SQLAlchemy): read them all,
+    # once the engine has copied the last ones out of the container.
+    log = routes.settled_log(lambda: smoke.logs(container, routes.LOG_LINES, since), answers) if answers else run.logs
     return routes.Probed(selection, [(item, routes.judge(project, item, log)) for item in answers],
                          inspected.error if source != "url_map" else None)
 

@@ -14,6 +14,7 @@ import dataclasses
 import fnmatch
 import re
 import time
+from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
 
@@ -35,6 +36,9 @@ CONCURRENCY = 2
 MAX_PATH = 200
 # The app's log lines read after the probes, where each failed probe's traceback is found.
 LOG_LINES = 200 * MAX_ROUTES
+# A 5xx's traceback not in the log yet is waited for this long, read again this often.
+LOG_SETTLE_SECONDS = 1.0
+LOG_SETTLE_STEP = 0.1
 
 # Words in a route's path or endpoint that say a GET on it changes something.
 STATE_CHANGING = frozenset("""
@@ -189,6 +193,23 @@ def probe_all(base_url: str, routes: Iterable[Route], *, budget: float = PROBE_S
 # What a view that wants input raises when a bare GET gives it none (None.lower(), int(None), ...).
 _NO_INPUT_ERRORS = frozenset({"TypeError", "AttributeError", "ValueError", "KeyError", "IndexError",
                               "JSONDecodeError", "UnsupportedMediaType"})
+
+
+def settled_log(read: Callable[[], str], answers: Iterable[RouteAnswer], wait: float = LOG_SETTLE_SECONDS) -> str:
+    """The app's log once it holds the traceback of every probe that answered 5xx, read again
+    for at most `wait` seconds: the engine copies a container's output to its log a moment
+    after the app wrote it, and the last probe's traceback may not be there yet."""
+    failed = [item.route.path for item in answers if (item.answer.status or 0) >= 500]
+    deadline = time.monotonic() + wait
+    log = read()
+    def complete(path: str) -> bool:  # its record, down to the exception's line
+        crash = tracebacks.request_crash(log, path)
+        return crash is not None and bool(crash.error)
+
+    while not all(complete(path) for path in failed) and time.monotonic() < deadline:
+        time.sleep(LOG_SETTLE_STEP)
+        log = read()
+    return log
 
 
 def judge(project: Project, item: RouteAnswer, log: str) -> Finding | None:
