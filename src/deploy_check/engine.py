@@ -111,7 +111,7 @@ def collector_paused() -> Iterator[None]:
 
 def rule_settings(options: Options) -> Settings:
     """What the rules are told of this run (the tier, for upload-size)."""
-    return Settings(tier=spec.tier(options.tier))
+    return Settings(tier=spec.tier(options.tier), smoke_env_names=frozenset(name for name, _ in options.smoke_env))
 
 
 def plan_fixes(project: Project, options: Options) -> PassesPlan:

@@ -22,6 +22,7 @@ from deploy_check.finding import Finding
 from deploy_check.parsing.config_classes import config_selection
 from deploy_check.parsing.config_classes import debug_in_skipped_classes
 from deploy_check.parsing.config_classes import loaded_classes
+from deploy_check.parsing.env_needs import facts as env_facts
 from deploy_check.parsing.imports import module_imports
 from deploy_check.parsing.reachability import module_links
 from deploy_check.parsing.secrets import python_secret_hits
@@ -36,6 +37,7 @@ FACTS: dict[str, Callable[[Project, str], Any]] = {
     "config.selection": config_selection,
     "config.debug_skipped": debug_in_skipped_classes,
     "secrets.python": python_secret_hits,
+    "env.needs": env_facts,
 }
 
 # Python source below this many bytes is visited serially: starting workers (about 0.1 s

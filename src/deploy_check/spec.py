@@ -58,6 +58,8 @@ ENVIRONMENT: Mapping[str, str] = types.MappingProxyType({
     DATABASE_PATH_VARIABLE: DATABASE_PATH,
 })
 ENVIRONMENT_NAMES = frozenset(ENVIRONMENT)
+# The three as the spec's "Environment Variables" section lists them (what messages name).
+ENVIRONMENT_LISTED = (PORT_VARIABLE, DATABASE_PATH_VARIABLE, FLASK_ENV_VARIABLE)
 # The spec's own example of reading it (its "Example database setup").
 DATABASE_PATH_READ = f'os.environ.get("{DATABASE_PATH_VARIABLE}", "{DATABASE_PATH}")'
 

@@ -160,34 +160,64 @@ def absolute_import(package: str, module: str | None, level: int) -> str | None:
 
 
 def _dockerfile_targets(project: Project) -> Iterator[str]:
-    parsed = dockerfile.deciding(project)
-    command = dockerfile.final_command(parsed) if parsed is not None and not parsed.error else None
-    words = dockerfile.command_words(command) if command is not None else None
+    words = _dockerfile_words(project)
     if words:
         yield from _gunicorn_targets(words)
 
 
 def _procfile_targets(project: Project) -> Iterator[str]:
+    for words in _procfile_words(project):
+        yield from _gunicorn_targets(words)
+
+
+def _dockerfile_words(project: Project) -> list[str] | None:
+    """The words of the final CMD of the Dockerfile (or its stand-in)."""
+    parsed = dockerfile.deciding(project)
+    command = dockerfile.final_command(parsed) if parsed is not None and not parsed.error else None
+    return dockerfile.command_words(command) if command is not None else None
+
+
+def _procfile_words(project: Project) -> Iterator[list[str]]:
+    """The words of each `web:` line of the Procfile."""
     for line in project.lines("Procfile")[:100]:
         kind, _, command = line.partition(":")
         if kind.strip() != "web":
             continue
         try:
-            words = shlex.split(command)
+            yield shlex.split(command)
         except ValueError:
             continue
-        yield from _gunicorn_targets(words)
 
 
 def _gunicorn_targets(words: list[str]) -> Iterator[str]:
     """The module of gunicorn's APP_MODULE argument (`wsgi:app` -> `wsgi`)."""
+    for match in _gunicorn_apps(words):
+        yield match.group("module")
+
+
+def _gunicorn_apps(words: list[str]) -> Iterator[re.Match[str]]:
+    """gunicorn's APP_MODULE arguments (`wsgi:app`, `'hello.app:create_app()'`)."""
     if not any(posixpath.basename(word) == "gunicorn" for word in words[:3]):
         return
     for word in words:
         if ":" in word and not word.startswith("-") and not re.match(r"^[\d.]+:\d+$|^\S*\$", word):
             match = _TARGET.match(word)
             if match:
-                yield match.group("module")
+                yield match
+
+
+def entry_factories(project: Project) -> frozenset[str]:
+    """Names of the factories gunicorn calls to make the app (`'hello.app:create_app()'` ->
+    create_app), from the Dockerfile's (or its stand-in's) and the Procfile's targets."""
+    words = [found] if (found := _dockerfile_words(project)) else []
+    words.extend(_procfile_words(project))
+    names = set()
+    for each in words:
+        for match in _gunicorn_apps(each):
+            call = re.match(r"^['\"]?[\w.]+:(?P<name>[A-Za-z_]\w*)\(", match.group(0))
+            if call:
+                names.add(call.group("name"))
+    return frozenset(names)
 
 
 def _flask_app_targets(project: Project) -> Iterator[str]:

@@ -32,6 +32,7 @@ from deploy_check.rules import dockerfile_missing
 from deploy_check.rules import dockerfile_pip_install
 from deploy_check.rules import dockerfile_port
 from deploy_check.rules import dockerfile_template
+from deploy_check.rules import env_required
 from deploy_check.rules import forbidden_file
 from deploy_check.rules import hardcoded_secret
 from deploy_check.rules import import_not_in_requirements
@@ -78,6 +79,7 @@ STATIC_RULES: tuple[ModuleType, ...] = (
     dockerfile_pip_install,
     dockerfile_port,
     dockerfile_template,
+    env_required,
     forbidden_file,
     hardcoded_secret,
     import_not_in_requirements,

@@ -154,16 +154,26 @@ _SHOWN = (__doc__ or "").partition("def persistent_secret_key")[2]  # no doc (py
 PERSISTENT_SECRET_KEY = "def persistent_secret_key" + _SHOWN.split("\n\n\n", 1)[0] + "\n" if _SHOWN else ""
 
 
+def persistent_key_fix(path: str, text: str | None, line: int, column: int, kinds: tuple[str, ...],
+                       containing: bool = False) -> Fix | None:
+    """The Flask key's fix (safe): the node of `kinds` at (line, 0-based character column),
+    a literal or an environment read, becomes `os.environ.get("SECRET_KEY") or
+    persistent_secret_key()`, the function added to the module (env-required uses it too)."""
+    if not PERSISTENT_SECRET_KEY:
+        return None
+    transform = codemod.from_environment("persistent_secret_key()", PERSISTENT_SECRET_KEY, ("os", "secrets"))
+    edits = codemod.rewrite(path, text, line, column, kinds, transform, containing=containing)
+    return Fix(True, edits, f"generate the key on first start and keep it in {spec.DATA_DIR}") if edits else None
+
+
 def _fix(project: Project, hit: SecretHit) -> Fix | None:
     if not hit.path.endswith(".py") or not hit.value:
         return None
     text = project.read_text(hit.path)
     column = hit.column - 1  # the hit's columns count characters, as libcst does (0-based there)
     if hit.kind.startswith("Flask SECRET_KEY") and PERSISTENT_SECRET_KEY:
-        transform = codemod.from_environment("persistent_secret_key()", PERSISTENT_SECRET_KEY, ("os", "secrets"))
-        edits = codemod.rewrite(hit.path, text, hit.line, column, ("SimpleString",), transform,
-                                containing=hit.source != "python")
-        return Fix(True, edits, f"generate the key on first start and keep it in {spec.DATA_DIR}") if edits else None
+        return persistent_key_fix(hit.path, text, hit.line, column, ("SimpleString",),
+                                  containing=hit.source != "python")
     env = codemod.from_environment()
 
     def whole_literal(module, target):  # type: ignore[no-untyped-def]
