@@ -72,6 +72,19 @@ def messages(root, settings: Settings | None = None) -> list[str]:
                       'class TestingConfig:\n    URL = os.environ["TEST_URL"]\n'}, [("error", "app.py", 7)]),
     ({"app.py": APP + 'class DevelopmentConfig:\n    SECRET_KEY = os.getenv("DEV_KEY")\n'
                       'app.config.from_object("app.DevelopmentConfig")\n'}, [("warning", "app.py", 5)]),
+    # A plain name is a setting only in a config class or a settings module (not an S3 client's key).
+    ({"app.py": APP + "import s3\n", "s3.py": 'import os\nSECRET_KEY = os.getenv("SECRET_KEY")\n'}, []),
+    ({"app.py": APP + 'app.config.from_object("settings")\n',
+      "settings.py": 'import os\nSECRET_KEY = os.getenv("SECRET_KEY")\n'}, [("warning", "settings.py", 2)]),
+    # The class the app loads, or a base it inherits the setting from (not one it overrides).
+    ({"app.py": APP + "from config import DevelopmentConfig\napp.config.from_object(DevelopmentConfig)\n",
+      "config.py": 'import os\nclass Config:\n    SECRET_KEY = os.getenv("SECRET_KEY")\n'
+                   'class DevelopmentConfig(Config):\n    DEBUG = True\n'
+                   'class ProductionConfig(Config):\n    SQLALCHEMY_DATABASE_URI = os.getenv("DATABASE_URL")\n'},
+     [("warning", "config.py", 3)]),
+    ({"app.py": APP + "from config import DevelopmentConfig\napp.config.from_object(DevelopmentConfig)\n",
+      "config.py": 'import os\nclass Config:\n    SECRET_KEY = os.getenv("SECRET_KEY")\n'
+                   'class DevelopmentConfig(Config):\n    SECRET_KEY = "x"\n'}, []),
     # A factory that runs at start: its body counts (not its routes).
     ({"wsgi.py": "from api import create_app\napp = create_app()\n",
       "api/__init__.py": "import os\ndef create_app():\n    key = os.environ['API_KEY']\n"

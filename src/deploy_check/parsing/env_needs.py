@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import posixpath
+import re
 from collections.abc import Iterator
 
 from deploy_check.parsing import python
@@ -40,6 +41,7 @@ _CATCHES = {
     MAPPING: frozenset({"KeyError", "LookupError", "Exception", "BaseException"}),
     SETTING: frozenset(),
 }
+_SETTINGS_MODULE = re.compile(r"(config|settings)[^/]*\.py$")
 _MAX_TEXT = 80
 _MAX_NEEDS = 500
 
@@ -73,6 +75,8 @@ class Facts:
     needs: tuple[Need, ...] = ()
     start_calls: frozenset[str] = frozenset()
     mappings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # Its top-level classes: (name, the last part of each base's name, the names its body assigns).
+    classes: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = ()
 
 
 def facts(project: Project, path: str) -> Facts:
@@ -111,13 +115,24 @@ class _Visitor:
         self.needs: list[Need] = []
         self.calls: set[str] = set()
         self.function: ast.AST = tree  # the top-level function being visited, or the module
+        # A settings module's own names are settings (`SECRET_KEY = ...` in config.py).
+        self.settings_module = bool(_SETTINGS_MODULE.search(posixpath.basename(path))) \
+            or "from_object(__name__)" in text
 
     def facts(self, reads: bool) -> Facts:
         if reads:
             self._block(self.tree.body, None, "", frozenset(), frozenset())
         else:
             self._start_calls()
-        return Facts(tuple(self.needs[:_MAX_NEEDS]), frozenset(self.calls), tuple(self._mappings()))
+        return Facts(tuple(self.needs[:_MAX_NEEDS]), frozenset(self.calls), tuple(self._mappings()),
+                     tuple(self._classes()))
+
+    def _classes(self) -> Iterator[tuple[str, tuple[str, ...], frozenset[str]]]:
+        for statement in python.module_level(self.tree.body):
+            if isinstance(statement, ast.ClassDef):
+                bases = tuple((python.dotted(base) or "").rsplit(".", 1)[-1] for base in statement.bases)
+                assigned = frozenset(name for item in statement.body for name in python.assigned_names(item))
+                yield statement.name, bases, assigned
 
     def _start_calls(self) -> None:
         """The names called at import, for a module with no reads to visit."""
@@ -208,7 +223,8 @@ class _Visitor:
         variable = self._indexed(node)
         if variable is not None:
             if variable not in tested and not caught & _CATCHES[INDEX]:
-                self._add(INDEX, variable, node, scope, where, setting=self._setting(node, parents, statement))
+                self._add(INDEX, variable, node, scope, where,
+                          setting=self._setting(node, parents, statement, scope, where))
             return
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
             self._mapping(node, node.slice, node.value, False, None, scope, where, tested, caught, bound)
@@ -224,7 +240,7 @@ class _Visitor:
             if not caught & _CATCHES[NONE_USE]:
                 self._add(NONE_USE, read, node, scope, where, use=use)
             return
-        setting = self._setting(node, parents, statement)
+        setting = self._setting(node, parents, statement, scope, where)
         if setting is not None:
             self._add(SETTING, read, node, scope, where, setting=setting)
             return
@@ -286,8 +302,11 @@ class _Visitor:
                 return f"{name}()"
         return None
 
-    def _setting(self, node: ast.AST, parents: dict[int, ast.AST], statement: ast.stmt) -> str | None:
-        """The Flask setting (SECRET_KEY, SQLALCHEMY_DATABASE_URI) `node` is assigned to, as a whole."""
+    def _setting(self, node: ast.AST, parents: dict[int, ast.AST], statement: ast.stmt, scope: str | None,
+                 where: str) -> str | None:
+        """The Flask setting (SECRET_KEY, SQLALCHEMY_DATABASE_URI) `node` is assigned to, as a whole:
+        a plain name is one only in a config class's body or at a settings module's top level
+        (elsewhere `SECRET_KEY = os.getenv(...)` may be an S3 client's)."""
         parent = parents.get(id(node))
         if isinstance(parent, ast.keyword) and parent.arg in SETTINGS:
             return parent.arg
@@ -295,7 +314,9 @@ class _Visitor:
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             for target in targets:
                 key = _setting_key(target)
-                if key in SETTINGS:
+                plain = isinstance(target, ast.Name)
+                if key in SETTINGS and (not plain or where.startswith("in class ")
+                                        or (scope is None and not where and self.settings_module)):
                     return key
         return None
 

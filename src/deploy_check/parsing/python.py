@@ -409,6 +409,11 @@ def binds_at_module_level(tree: ast.Module, name: str) -> bool:
     return False
 
 
+def assigned_names(node: ast.AST) -> list[str]:
+    """The names a statement binds (`X = ...`, `X: int = ...`)."""
+    return _assign_targets(node)
+
+
 def _assign_targets(node: ast.AST) -> list[str]:
     if isinstance(node, ast.Assign):
         return [t.id for t in node.targets if isinstance(t, ast.Name)]

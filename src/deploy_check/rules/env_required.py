@@ -109,6 +109,8 @@ def check(project: Project, settings: Settings) -> Iterator[Finding]:
     for fact in facts.values():
         started |= fact.start_calls
     loaded = {name for path in served for name in config_classes.loaded_classes(project, path)}
+    loaded |= config_classes.loaded_through_dicts(project)
+    classes = {name: (bases, assigned) for fact in facts.values() for name, bases, assigned in fact.classes}
     image_env = _dockerfile_env(project)
     said: set[tuple[str, int, str]] = set()
     for path, fact in facts.items():
@@ -117,7 +119,7 @@ def check(project: Project, settings: Settings) -> Iterator[Finding]:
                 continue
             if need.scope is not None and need.scope not in started:
                 continue
-            if need.kind == env_needs.SETTING and _unloaded_development_class(need, loaded):
+            if need.kind == env_needs.SETTING and not _loaded_setting(need, loaded, classes):
                 continue
             found = _judge(project, path, need)
             if found is None or (path, need.line, need.variable) in said:
@@ -129,11 +131,31 @@ def check(project: Project, settings: Settings) -> Iterator[Finding]:
                                hint=hint, severity=severity, fix=_fix(project, path, need))
 
 
-def _unloaded_development_class(need: Need, loaded: set[str]) -> bool:
-    """Is the need in a development or testing config class that the app does not load by
-    name? Its body runs at import, but its settings are not what production uses."""
-    name = need.where.removeprefix("in class ") if need.where.startswith("in class ") else None
-    return name is not None and bool(config_classes.NOT_PRODUCTION.search(name)) and name not in loaded
+Classes = dict[str, tuple[tuple[str, ...], frozenset[str]]]
+
+
+def _loaded_setting(need: Need, loaded: set[str], classes: Classes) -> bool:
+    """Is the setting what production runs? Outside a class, yes. In a class body (which runs
+    at import whichever class loads), when the app loads that class, or a subclass of it that
+    does not set the same name; when nothing tells which class loads, unless the class is a
+    development or testing one."""
+    if not need.where.startswith("in class "):
+        return True
+    name = need.where.removeprefix("in class ")
+    if not loaded:
+        return not config_classes.NOT_PRODUCTION.search(name)
+    for chosen in loaded:
+        current, seen = chosen, 0
+        while current in classes and seen < 10:
+            if current == name:
+                return True
+            bases, assigned = classes[current]
+            if need.setting in assigned or not bases:
+                break
+            current, seen = bases[0], seen + 1
+        if current == name:
+            return True
+    return False
 
 
 def _judge(project: Project, path: str, need: Need) -> tuple[str, str, str] | None:
