@@ -5,6 +5,7 @@ import hashlib
 import pathlib
 import re
 import shutil
+import socket
 import subprocess
 import zipfile
 
@@ -59,11 +60,20 @@ def make_action_repo(tmp_path: pathlib.Path, apps: dict[str, pathlib.Path], work
     return repo
 
 
+def free_port() -> str:
+    """A loopback port nobody listens on now: act's artifact server defaults to 34567, which
+    another session's act on the same machine may hold ("bind: address already in use")."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return str(sock.getsockname()[1])
+
+
 def run_act(act: str, repo: pathlib.Path, artifacts: pathlib.Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    port = [] if "--artifact-server-port" in extra else ["--artifact-server-port", free_port()]
     return subprocess.run(
         [act, "push", "--rm", "-P", "ubuntu-latest=python:3.12-slim", "--pull=false",
          "--artifact-server-path", str(artifacts), "--artifact-server-addr", "127.0.0.1",
-         "--cache-server-addr", "127.0.0.1", *extra],
+         "--cache-server-addr", "127.0.0.1", *port, *extra],
         cwd=repo, capture_output=True, text=True, timeout=900,
     )
 

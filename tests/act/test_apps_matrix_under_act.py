@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 
 import pytest
 
+from tests.act.test_action_under_act import free_port
 from tests.act.test_action_under_act import make_action_repo
 from tests.act.test_action_under_act import run_act
 from tests.conftest import BROKEN
@@ -46,12 +46,6 @@ jobs:
       - if: always()
         run: echo "CHECKED ${{ matrix.app.path }} errors=${{ steps.dc.outputs.errors }} zip=${{ steps.dc.outputs.zip-path }}"
 """
-
-
-def free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
 
 
 def test_three_apps_one_broken_each_checked_in_its_own_matrix_job(act_binary, docker_client, tmp_path):

@@ -14,6 +14,7 @@ import subprocess
 
 import pytest
 
+from tests.act.test_action_under_act import free_port
 from tests.act.test_action_under_act import make_repo
 from tests.conftest import BROKEN
 from tests.conftest import EXAMPLE
@@ -58,7 +59,8 @@ def run_pull_request(act: str, tmp_path: pathlib.Path, app: pathlib.Path, api: F
             [act, "pull_request", "-e", str(event), "--rm", "-P", "ubuntu-latest=python:3.12-slim",
              "--pull=false", "-s", f"GITHUB_TOKEN={TOKEN}", "--env", f"GITHUB_API_URL={api.url}",
              "--artifact-server-path", str(tmp_path / "artifacts"),
-             "--artifact-server-addr", "127.0.0.1", "--cache-server-addr", "127.0.0.1"],
+             "--artifact-server-addr", "127.0.0.1", "--cache-server-addr", "127.0.0.1",
+             "--artifact-server-port", free_port()],
             cwd=repo, capture_output=True, text=True, timeout=900)
     finally:
         api.close()
