@@ -127,6 +127,31 @@ def test_a_config_mapping_indexed_by_the_environment(tmp_path, files, expected):
     assert found(tmp_path) == expected
 
 
+@pytest.mark.parametrize("files, expected", [
+    # Stopping on purpose when it is unset: raise, exit, assert; through a name; a helper that raises.
+    ({"app.py": APP + 'if not os.getenv("API_KEY"):\n    raise RuntimeError("set API_KEY")\n'},
+     [("error", "app.py", 4)]),
+    ({"app.py": APP + 'import sys\nif "API_KEY" not in os.environ:\n    sys.exit("set API_KEY")\n'},
+     [("error", "app.py", 5)]),
+    ({"app.py": APP + 'assert "API_KEY" in os.environ, "API_KEY not set"\n'}, [("error", "app.py", 4)]),
+    ({"app.py": APP + 'key = os.environ.get("API_KEY")\nif key is None:\n    raise ValueError("no key")\n'},
+     [("error", "app.py", 5)]),
+    ({"app.py": APP + 'if not os.getenv("API_KEY"):\n    print("no key: uploads are off")\n'}, []),
+    ({"app.py": APP + 'def get_secret(name):\n    value = os.getenv(name.upper())\n    if value:\n'
+                      '        return value\n    raise RuntimeError(name)\n'
+                      'class Config:\n    SECRET_KEY = get_secret("secret_key")\n'}, [("error", "app.py", 10)]),
+    # A config object made in the factory: its __init__ runs at start (rykelly82/DevOps-Course-Starter).
+    ({"app.py": "from flask import Flask\nfrom cfg import Config\ndef create_app():\n"
+                "    app = Flask(__name__)\n    app.config.from_object(Config())\n    return app\napp = create_app()\n",
+      "cfg.py": "import os\nclass Config:\n    def __init__(self):\n        self.SECRET_KEY = os.environ.get('SECRET_KEY')\n"
+                "        if not self.SECRET_KEY:\n            raise ValueError('No SECRET_KEY set')\n"},
+     [("error", "cfg.py", 5)]),
+])
+def test_an_app_that_stops_on_purpose_when_a_variable_is_unset(tmp_path, files, expected):
+    make_repo(tmp_path, files)
+    assert found(tmp_path) == expected
+
+
 def test_the_message_says_why_the_dockerfile_and_env_do_not_help(tmp_path):
     make_repo(tmp_path, {"app.py": APP + 'X = os.environ["API_KEY"]\n',
                          "Dockerfile": "FROM python:3.12-slim\nENV API_KEY=abc\n"})

@@ -28,6 +28,7 @@ INDEX = "index"  # os.environ["X"]: KeyError
 NONE_USE = "none-use"  # os.getenv("X").replace(...): the None fails
 MAPPING = "mapping"  # config[os.getenv("FLASK_ENV")]: a key the mapping may not have
 SETTING = "setting"  # SECRET_KEY = os.getenv("SECRET_KEY"): None in a setting Flask needs
+RAISE = "raise"  # `if not os.getenv("X"): raise ...`, `assert "X" in os.environ`: the app stops on purpose
 
 # Settings whose None the app survives at start and fails on later (what the rule says).
 SETTINGS = frozenset({"SECRET_KEY", "SQLALCHEMY_DATABASE_URI"})
@@ -40,7 +41,9 @@ _CATCHES = {
     NONE_USE: frozenset({"AttributeError", "TypeError", "ValueError", "Exception", "BaseException"}),
     MAPPING: frozenset({"KeyError", "LookupError", "Exception", "BaseException"}),
     SETTING: frozenset(),
+    RAISE: frozenset(),
 }
+_EXITS = frozenset({"sys.exit", "exit", "quit", "os._exit"})
 _SETTINGS_MODULE = re.compile(r"(config|settings)[^/]*\.py$")
 _MAX_TEXT = 80
 _MAX_NEEDS = 500
@@ -77,6 +80,8 @@ class Facts:
     mappings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # Its top-level classes: (name, the last part of each base's name, the names its body assigns).
     classes: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = ()
+    # The names each top-level function calls (what runs at start when it does).
+    calls_in: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
 def facts(project: Project, path: str) -> Facts:
@@ -91,7 +96,9 @@ def facts(project: Project, path: str) -> Facts:
         imports = python.nodes_of(project, parsed, ast.Import, ast.ImportFrom)
         visitor = _Visitor(parsed.tree, path, python.resolver(project, parsed), text, imports)
         # Only a module that reads the environment is walked for its reads.
-        return visitor.facts(reads="environ" in text or "getenv" in text)
+        found = visitor.facts(reads="environ" in text or "getenv" in text)
+        calls = python.nodes_of(project, parsed, ast.Call)
+        return dataclasses.replace(found, calls_in=_calls_in_functions(parsed.tree, calls))
 
     return project.memo(("env.needs", path), compute)
 
@@ -115,6 +122,7 @@ class _Visitor:
         self.needs: list[Need] = []
         self.calls: set[str] = set()
         self.function: ast.AST = tree  # the top-level function being visited, or the module
+        self.raisers = _raising_readers(tree, resolver)
         # A settings module's own names are settings (`SECRET_KEY = ...` in config.py).
         self.settings_module = bool(_SETTINGS_MODULE.search(posixpath.basename(path))) \
             or "from_object(__name__)" in text
@@ -163,6 +171,19 @@ class _Visitor:
                     self._expressions([*statement.bases, *statement.decorator_list], scope, where, tested, caught,
                                       bound, statement)
                     self._block(statement.body, None, f"in class {statement.name}", tested, caught)
+                    if not where:  # its __init__ runs where the class is called at start
+                        for method in statement.body:
+                            if isinstance(method, ast.FunctionDef) and method.name == "__init__":
+                                self.function = method
+                                self._block(method.body, statement.name, f"in {statement.name}.__init__()",
+                                            frozenset(), frozenset())
+                                self.function = self.tree
+                continue
+            if isinstance(statement, (ast.If, ast.Assert)) and not caught:
+                stops = self._stops_when_unset(statement, body)
+                if stops is not None and stops[0] not in tested:
+                    self._add(RAISE, stops[0], statement.test, scope, where, use=stops[1])
+            if isinstance(statement, ast.Assert):
                 continue
             if isinstance(statement, (ast.If, ast.While)):
                 inner = tested | self._tested(statement.test)
@@ -220,6 +241,11 @@ class _Visitor:
 
     def _read(self, node: ast.AST, parents: dict[int, ast.AST], statement: ast.stmt, scope: str | None,
               where: str, tested: frozenset[str], caught: frozenset[str], bound: dict[str, _Bound]) -> None:
+        raised = self._raiser_call(node)
+        if raised is not None:
+            if not caught and raised[0] not in tested:
+                self._add(RAISE, raised[0], node, scope, where, use=raised[1])
+            return
         variable = self._indexed(node)
         if variable is not None:
             if variable not in tested and not caught & _CATCHES[INDEX]:
@@ -250,6 +276,74 @@ class _Visitor:
             if use_node is not None and not caught & _CATCHES[NONE_USE]:
                 used, line = use_node
                 self._add(NONE_USE, read, node, scope, where, use=f"{used} (line {line}, through {name})")
+
+    def _raiser_call(self, node: ast.AST) -> tuple[str, str] | None:
+        """(X, what) for a call of the module's own function that raises when X is unset
+        (`get_secret("SECRET_KEY")`, whose body reads os.getenv(name.upper()) and ends in raise)."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.raisers
+                and node.args):
+            return None
+        literal = _literal(node.args[0])
+        if literal is None:
+            return None
+        variable = literal.upper() if self.raisers[node.func.id] else literal
+        return variable, f"{node.func.id}() raises"
+
+    def _stops_when_unset(self, statement: ast.If | ast.Assert, body: list[ast.stmt]) -> tuple[str, str] | None:
+        """(X, what) for `if not os.getenv("X"): raise ...` / `if "X" not in os.environ: sys.exit(...)`
+        / `assert "X" in os.environ`, also through a name bound earlier in the block to the read."""
+        names = self._read_names(body[: body.index(statement)])
+        if isinstance(statement, ast.Assert):
+            variable = self._required(statement.test, names, negated=False)
+            return (variable, "an assert stops it") if variable else None
+        last = statement.body[-1] if statement.body else None
+        exits = isinstance(last, ast.Raise) or (
+            isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+            and (self.resolver.qualified(last.value.func) or "") in _EXITS)
+        if not exits:
+            return None
+        variable = self._required(statement.test, names, negated=True)
+        return (variable, "raise" if isinstance(last, ast.Raise) else "exit") if variable else None
+
+    def _read_names(self, before: list[ast.stmt]) -> dict[str, str]:
+        """Names (`v`, `self.KEY`) bound in these statements to a read that gives nothing when unset."""
+        names: dict[str, str] = {}
+        for statement in before:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                name = python.dotted(statement.targets[0])
+                read = self._env_read(statement.value)
+                if name and read is not None and (read[1] is None or isinstance(read[1], ast.Constant)
+                                                  and read[1].value in (None, "")):
+                    names[name] = read[0]
+        return names
+
+    def _required(self, test: ast.AST, names: dict[str, str], negated: bool) -> str | None:
+        """X when `test` is true (negated: false) exactly where X is set."""
+        if isinstance(test, ast.BoolOp):
+            wanted = ast.Or if negated else ast.And
+            if isinstance(test.op, wanted):
+                return next((v for value in test.values if (v := self._required(value, names, negated))), None)
+            return None
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self._required(test.operand, names, not negated)
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            op, right = test.ops[0], test.comparators[0]
+            if isinstance(op, (ast.In, ast.NotIn)) and self.resolver.qualified(right) == "os.environ":
+                if isinstance(op, ast.NotIn) == negated:
+                    return _literal(test.left)
+                return None
+            if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
+                if isinstance(op, ast.Is) == negated:
+                    return self._value_read(test.left, names)
+            return None
+        return None if negated else self._value_read(test, names)
+
+    def _value_read(self, node: ast.AST, names: dict[str, str]) -> str | None:
+        read = self._env_read(node)
+        if read is not None:
+            return read[0] if read[1] is None else None
+        name = python.dotted(node)
+        return names.get(name) if name else None
 
     def _indexed(self, node: ast.AST) -> str | None:
         """X of `os.environ["X"]` (read) or `os.environ.__getitem__("X")`."""
@@ -483,6 +577,47 @@ class _Visitor:
         else:
             text = python.dotted(node) or "..."
         return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 3] + "..."
+
+
+def _raising_readers(tree: ast.Module, resolver: python.Resolver) -> dict[str, bool]:
+    """The module's functions that read the variable their first parameter names and end in
+    `raise` when it is unset: name -> whether they upper-case it (`os.getenv(name.upper())`)."""
+    found: dict[str, bool] = {}
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef) or not function.args.args or not function.body \
+                or not isinstance(function.body[-1], ast.Raise):
+            continue
+        parameter = function.args.args[0].arg
+        for statement in function.body:
+            for node in _walk(statement):
+                if isinstance(node, ast.Call) and node.args and \
+                        resolver.qualified(node.func) in ("os.getenv", "os.environ.get"):
+                    first = node.args[0]
+                    if isinstance(first, ast.Name) and first.id == parameter:
+                        found[function.name] = False
+                    elif (isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute)
+                          and first.func.attr == "upper" and isinstance(first.func.value, ast.Name)
+                          and first.func.value.id == parameter):
+                        found[function.name] = True
+    return found
+
+
+def _calls_in_functions(tree: ast.Module, calls: list[ast.AST]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """For each top-level function, the names it calls (from the module's one walk, by lines)."""
+    spans = [(f.lineno, f.end_lineno or f.lineno, f.name) for f in tree.body
+             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if not spans:
+        return ()
+    called: dict[str, set[str]] = {name: set() for _, _, name in spans}
+    for call in calls:
+        line = getattr(call, "lineno", 0)
+        name = python.dotted(call.func) if isinstance(call, ast.Call) else None
+        if name:
+            for first, last, function in spans:
+                if first <= line <= last:
+                    called[function].add(name.rsplit(".", 1)[-1])
+                    break
+    return tuple((name, frozenset(names)) for name, names in called.items())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,6 +11,11 @@ that reads any other variable when it starts gets nothing there, and:
   `+` with a string, `json.loads(...)` of a read without a default fail on its None:
   the app never starts (error). The same through a name bound once to the read and
   used so in the same block (`url = os.getenv("X")` then `url.split(",")`);
+- `if not os.getenv("API_KEY"): raise ...` (or `sys.exit(...)`, `if "X" not in
+  os.environ:`, `if key is None:` for a name bound to the read), `assert "X" in
+  os.environ`, and a call of the module's own helper that reads the variable its
+  argument names and ends in `raise` (`get_secret("SECRET_KEY")` in a config class)
+  stop the app on purpose: it never starts (error);
 - a config mapping indexed by the environment's name (`config[os.getenv("FLASK_ENV")]`,
   `config_by_name[os.environ.get("APP_ENV", "development")]`) is indexed with what
   Niblit gives: `production` for FLASK_ENV, the read's default for any other variable.
@@ -29,7 +34,8 @@ What counts is what runs at start in the modules the served app imports (see
 loads, following imports and `from_object("config.Config")`): module-level code,
 class bodies (a config class's body runs at import, whichever class the app loads),
 and the body of a factory that runs at start (`app = create_app()` at module level
-of a served module, or gunicorn's `'pkg:create_app()'`). A script, test, seed or
+of a served module, or gunicorn's `'pkg:create_app()'`), with what it calls in turn
+by name, a config object's `__init__` included (`from_object(Config())`). A script, test, seed or
 migration the app never imports, a function that runs later (a route, a CLI
 command), code under `if __name__ == "__main__":`, and a read under a guard are
 not reported: `if "X" in os.environ:`, `if os.getenv("X"):`, a conditional
@@ -105,9 +111,9 @@ def check(project: Project, settings: Settings) -> Iterator[Finding]:
     facts = {path: env_needs.facts(project, path) for path in served}
     if not any(fact.needs for fact in facts.values()):
         return
-    started = set(reachability.entry_factories(project))
-    for fact in facts.values():
-        started |= fact.start_calls
+    started = _started(facts, reachability.entry_factories(project))
+    stops = {(path, need.scope, need.variable) for path, fact in facts.items() for need in fact.needs
+             if need.kind == env_needs.RAISE}
     loaded = {name for path in served for name in config_classes.loaded_classes(project, path)}
     loaded |= config_classes.loaded_through_dicts(project)
     classes = {name: (bases, assigned) for fact in facts.values() for name, bases, assigned in fact.classes}
@@ -121,6 +127,8 @@ def check(project: Project, settings: Settings) -> Iterator[Finding]:
                 continue
             if need.kind == env_needs.SETTING and not _loaded_setting(need, loaded, classes):
                 continue
+            if need.kind in (env_needs.SETTING, env_needs.NONE_USE) and (path, need.scope, need.variable) in stops:
+                continue  # the same code stops on purpose when it is unset: that is the finding
             found = _judge(project, path, need)
             if found is None or (path, need.line, need.variable) in said:
                 continue
@@ -129,6 +137,24 @@ def check(project: Project, settings: Settings) -> Iterator[Finding]:
             message += _why_still_unset(need.variable, image_env, settings)
             yield RULE.finding(message, Location(path, need.line, need.column, need.end_line, need.end_column),
                                hint=hint, severity=severity, fix=_fix(project, path, need))
+
+
+def _started(facts: dict[str, env_needs.Facts], factories: frozenset[str]) -> set[str]:
+    """The functions (and classes, for their __init__) that run at start: those called at
+    import, gunicorn's factory, and what those call in turn (by name, a few levels)."""
+    started = set(factories)
+    for fact in facts.values():
+        started |= fact.start_calls
+    calls_in: dict[str, set[str]] = {}
+    for fact in facts.values():
+        for function, names in fact.calls_in:
+            calls_in.setdefault(function, set()).update(names)
+    for _ in range(5):
+        more = {name for function in started for name in calls_in.get(function, ())} - started
+        if not more:
+            break
+        started |= more
+    return started
 
 
 Classes = dict[str, tuple[tuple[str, ...], frozenset[str]]]
@@ -163,6 +189,9 @@ def _judge(project: Project, path: str, need: Need) -> tuple[str, str, str] | No
     at = _at(need)
     default_hint = (f'give it a default that works on Niblit (os.environ.get("{need.variable}", ...)) or '
                     "handle its absence where it is used")
+    if need.kind == env_needs.RAISE:
+        return (f"the app stops at start when {need.variable} is unset ({need.text}: {need.use}, {at}): {ONLY}",
+                "error", default_hint)
     if need.kind == env_needs.INDEX:
         return f"{need.text} runs {at}: KeyError at start: {ONLY}", "error", _hint(need, default_hint)
     if need.kind == env_needs.NONE_USE:
