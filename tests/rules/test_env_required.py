@@ -90,6 +90,11 @@ def messages(root, settings: Settings | None = None) -> list[str]:
       "api/__init__.py": "import os\ndef create_app():\n    key = os.environ['API_KEY']\n"
                          "    def view():\n        return os.environ['LATER']\n    return key\n"},
      [("error", "api/__init__.py", 3)]),
+    # ...and what it calls, by name, in another module; a function only a route calls does not run.
+    ({"wsgi.py": "from api import create_app\napp = create_app()\n",
+      "api/__init__.py": "from api.ext import init_mail\ndef create_app():\n    init_mail()\n",
+      "api/ext.py": "import os\ndef init_mail():\n    return os.environ['MAIL_KEY']\n"
+                    "def send():\n    return os.environ['LATER']\n"}, [("error", "api/ext.py", 3)]),
     ({"Dockerfile": 'FROM python:3.12-slim\nCMD ["gunicorn", "hello.app:create_app()"]\n',
       "hello/__init__.py": "", "hello/app.py": "import os\ndef create_app():\n    return os.environ['API_KEY']\n"},
      [("error", "hello/app.py", 3)]),

@@ -14,6 +14,7 @@ reads the same variable (`if "X" in os.environ:`, `if os.getenv("X"):`) or insid
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import posixpath
 import re
@@ -604,19 +605,18 @@ def _raising_readers(tree: ast.Module, resolver: python.Resolver) -> dict[str, b
 
 def _calls_in_functions(tree: ast.Module, calls: list[ast.AST]) -> tuple[tuple[str, frozenset[str]], ...]:
     """For each top-level function, the names it calls (from the module's one walk, by lines)."""
-    spans = [(f.lineno, f.end_lineno or f.lineno, f.name) for f in tree.body
-             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    spans = sorted((f.lineno, f.end_lineno or f.lineno, f.name) for f in tree.body
+                   if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
     if not spans:
         return ()
+    starts = [first for first, _, _ in spans]
     called: dict[str, set[str]] = {name: set() for _, _, name in spans}
     for call in calls:
         line = getattr(call, "lineno", 0)
+        index = bisect.bisect_right(starts, line) - 1
         name = python.dotted(call.func) if isinstance(call, ast.Call) else None
-        if name:
-            for first, last, function in spans:
-                if first <= line <= last:
-                    called[function].add(name.rsplit(".", 1)[-1])
-                    break
+        if name and index >= 0 and line <= spans[index][1]:
+            called[spans[index][2]].add(name.rsplit(".", 1)[-1])
     return tuple((name, frozenset(names)) for name, names in called.items())
 
 
