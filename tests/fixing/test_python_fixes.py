@@ -103,8 +103,19 @@ def test_other_secrets_come_from_the_environment_only_as_unsafe_fixes(tmp_path):
     root = tree(tmp_path, {"app.py": FLASK + f'STRIPE_KEY = "{key}"\nURL = "https://u:{key}@example.com"\n'})
     assert "app.py" not in fixed(root)
     new = fixed(root, unsafe=True)["app.py"]
-    assert 'STRIPE_KEY = os.environ["STRIPE_KEY"]' in new
+    assert 'STRIPE_KEY = os.environ.get("STRIPE_KEY")' in new  # .get: a KeyError at import stops the app
     assert f'URL = "https://u:{key}@example.com"' in new  # a secret inside a longer string: left alone
+
+
+def test_an_api_key_read_from_the_environment_does_not_stop_the_app_at_start(tmp_path):
+    # Niblit sets none of the app's own variables: os.environ["STRIPE_KEY"] at import would be a
+    # KeyError at start (env-required); the unsafe fix's .get leaves only the feature without its key.
+    from deploy_check import check
+
+    root = tree(tmp_path, {"app.py": FLASK + 'STRIPE_KEY = "sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc"\n'})
+    (tmp_path / "app.py").write_text(fixed(root, unsafe=True)["app.py"])
+    rules = {f.rule for f in check(root, Options(skip_build=True)).findings}
+    assert "hardcoded-secret" not in rules and "env-required" not in rules
 
 
 @pytest.mark.parametrize("files, content, safe", [

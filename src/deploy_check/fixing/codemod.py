@@ -274,11 +274,13 @@ def env_read(module: libcst.Module, target: Target, fallback: str | None = None)
     environment). An `os.environ.get("NAME", "literal")` / `os.getenv(...)` default gives the
     whole call; a literal assigned to a name, a subscript key or passed as a keyword gives the
     upper-cased name. `fallback` (code) is used when the variable is unset; without it the
-    read is `os.environ["NAME"]`, which fails loudly. None when no name can be told."""
+    read is `os.environ.get("NAME")`: None when unset, so the app still starts on Niblit (which
+    sets none of the user's variables) and only what uses the key fails. None when no name can
+    be told."""
     import libcst as cst
 
     def read(name: str) -> str:
-        return f'os.environ.get("{name}") or {fallback}' if fallback else f'os.environ["{name}"]'
+        return f'os.environ.get("{name}") or {fallback}' if fallback else f'os.environ.get("{name}")'
 
     parent, grandparent = target.parent, target.grandparent
     if isinstance(parent, cst.Arg) and isinstance(grandparent, cst.Call):

@@ -49,17 +49,20 @@ Keep the value out of the code. The spec's environment has only `PORT`,
 fix needs nothing from the platform: generate the key on the first start
 and keep it in `/data`, where it survives restarts and redeploys (sessions
 stay valid). A provider's API key or password has to come from the
-environment (`os.environ["NAME"]`, failing loudly when unset); smoke-test
-such an app with `deploy-check --env NAME` (the action's `env` input).
+environment (`os.environ.get("NAME")`); smoke-test such an app with
+`deploy-check --env NAME` (the action's `env` input). Read it with `.get`, not
+`os.environ["NAME"]`: Niblit sets no variable of yours, and a KeyError at import
+stops the whole app from starting (`env-required`), where a missing key should
+fail only the feature that uses it.
 Rotate any real key that was committed: it is in the Git history.
 
 `--fix` does the Flask key (a safe fix): the literal (or the environment read
 it is the default of) becomes `os.environ.get("SECRET_KEY") or
 persistent_secret_key()`, with the function below added to the module.
 `--unsafe-fixes` also turns other literals in Python code into
-`os.environ["NAME"]` (NAME from the variable, key or keyword it is assigned
-to): unsafe because the app then needs that variable set (`--env NAME` for
-the smoke test). Secrets inside a longer string (a URL's password) and in
+`os.environ.get("NAME")` (NAME from the variable, key or keyword it is assigned
+to): unsafe because what used the key gets None until that variable is set
+(`--env NAME` for the smoke test). Secrets inside a longer string (a URL's password) and in
 other files are left for you.
 
 ## Example
@@ -90,7 +93,7 @@ def persistent_secret_key(path="/data/secret_key"):
 
 
 app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or persistent_secret_key()
-STRIPE_KEY = os.environ["STRIPE_KEY"]
+STRIPE_KEY = os.environ.get("STRIPE_KEY")
 ```
 """
 from __future__ import annotations
@@ -138,14 +141,14 @@ def _hint(hit: SecretHit) -> str:
         if flask_key:
             return ("drop the literal: fall back to a key generated once into /data instead "
                     "(see deploy-check --explain hardcoded-secret)")
-        return 'drop the literal default: os.environ["NAME"] fails loudly when the variable is unset'
+        return 'drop the literal default: read os.environ.get("NAME") and handle None where the key is used'
     if flask_key:
         return ("generate the key on first start and keep it in /data (see deploy-check --explain "
-                'hardcoded-secret), or read os.environ["SECRET_KEY"] if you set one')
+                'hardcoded-secret), or read os.environ.get("SECRET_KEY") if you set one')
     if hit.kind.startswith(f"{frameworks.DJANGO} SECRET_KEY"):
-        return ('Django\'s key, not the Flask app\'s: read it from the environment (os.environ["SECRET_KEY"]) '
+        return ('Django\'s key, not the Flask app\'s: read it from the environment (os.environ.get("SECRET_KEY")) '
                 "or leave that Django project out of the upload; rotate it, since it is in the Git history")
-    return ('read it from the environment (os.environ["NAME"]), never from the code; '
+    return ('read it from the environment (os.environ.get("NAME")), never from the code; '
             "rotate it, since it is in the Git history")
 
 
@@ -181,4 +184,4 @@ def _fix(project: Project, hit: SecretHit) -> Fix | None:
         return env(module, target) if target.node.evaluated_value == hit.value else None
 
     edits = codemod.rewrite(hit.path, text, hit.line, column, ("SimpleString",), whole_literal, containing=True)
-    return Fix(False, edits, "read it from the environment (the app then needs it set)") if edits else None
+    return Fix(False, edits, "read it from the environment (what uses it gets None until it is set)") if edits else None
