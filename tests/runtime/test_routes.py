@@ -315,3 +315,10 @@ def test_the_log_is_read_again_until_each_5xx_traceback_is_there():
     assert routes.settled_log(lambda: calls.append(1) or "", [failed], wait=0.3) == ""  # none: given up
     assert time.monotonic() - started < 1 and len(calls) > 1
     assert routes.settled_log(lambda: calls.append(1) or "x", [fine]) == "x"  # nothing failed: read once
+
+
+def test_a_smoke_paths_log_is_read_again_until_its_traceback_is_there():
+    # The smoke paths' 500 was judged on the log read right after the answer (the drifted
+    # Dockerfile's /broken under load: placed on no line).
+    reads = iter(["", EXCEPTION_LOG])
+    assert routes.log_holding(lambda: next(reads), ["/report"]) == EXCEPTION_LOG

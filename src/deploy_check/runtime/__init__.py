@@ -184,6 +184,9 @@ def _smoke(client: Any, project: Project, options: Options, resources: Resources
         listening = None
         if not run.exited and (run.first_answer is None or run.loopback):  # what did it bind instead?
             listening = sockets.wrong_bind(project, sockets.read(container), run.elsewhere or run.listening)
+        failed_paths = [path for path, answer in run.answers.items() if (answer.status or 0) >= 500]
+        if failed_paths and not run.exited:  # their tracebacks, before the probes' add to the log
+            run.logs = routes.log_holding(lambda: smoke.logs(container), failed_paths)
         probed = _probe_routes(project, options, run, container, inspected) if options.probe_routes else None
         # Memory last, so the peak covers as much of the run as possible, but before the restart
         # check stops the container (which ends its cgroup), and before an exec adds to it.

@@ -199,7 +199,12 @@ def settled_log(read: Callable[[], str], answers: Iterable[RouteAnswer], wait: f
     """The app's log once it holds the traceback of every probe that answered 5xx, read again
     for at most `wait` seconds: the engine copies a container's output to its log a moment
     after the app wrote it, and the last probe's traceback may not be there yet."""
-    failed = [item.route.path for item in answers if (item.answer.status or 0) >= 500]
+    return log_holding(read, [item.route.path for item in answers if (item.answer.status or 0) >= 500], wait)
+
+
+def log_holding(read: Callable[[], str], failed: list[str], wait: float = LOG_SETTLE_SECONDS) -> str:
+    """The log once it holds Flask's traceback for each path in `failed` (requests that answered
+    5xx), read again every LOG_SETTLE_STEP for at most `wait` seconds; read once when none failed."""
     deadline = time.monotonic() + wait
     log = read()
     def complete(path: str) -> bool:  # its record, down to the exception's line
