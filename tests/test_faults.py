@@ -94,7 +94,8 @@ def test_signal_while_the_lint_runs_beside_the_build_leaves_nothing(docker_clien
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
     assert "Traceback" not in stderr
-    assert process.returncode in (0, 1, 128 + signum), stderr
+    # 0.6 s in, the lint of 3,000 modules (then the build and the smoke test) is far from done.
+    assert process.returncode == 128 + signum, stderr
     assert leftovers(docker_client) == []
 
 
