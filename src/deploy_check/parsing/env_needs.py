@@ -366,9 +366,7 @@ class _Visitor:
         variable = _literal(node.args[0])
         if variable is None:
             return None
-        default = node.args[1] if len(node.args) > 1 else next(
-            (k.value for k in node.keywords if k.arg in ("default", "value")), None)
-        return variable, default
+        return variable, python.env_default(node)
 
     def _no_default_read(self, node: ast.AST) -> str | None:
         read = self._env_read(node)

@@ -150,8 +150,7 @@ class Resolver:
             name = self._env_name(node.values[0])
             return (name, self.value(node.values[1], depth + 1)) if name else None
         if isinstance(node, ast.Call) and self._env_name(node):
-            default = node.args[1] if len(node.args) > 1 else next(
-                (k.value for k in node.keywords if k.arg in ("default", "value")), None)
+            default = env_default(node)
             return (self._env_name(node) or "", self.value(default, depth + 1)) if default is not None else None
         return None
 
@@ -326,6 +325,13 @@ def _config_assignments(tree: ast.Module) -> dict[str, ast.expr]:
 
 
 _ENV_READS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+
+
+def env_default(call: ast.Call) -> ast.expr | None:
+    """The default of an environment read's call (`os.environ.get("X", d)`, `os.getenv("X",
+    default=d)`; environs' `value=`), or None when it gives none."""
+    return call.args[1] if len(call.args) > 1 else next(
+        (k.value for k in call.keywords if k.arg in ("default", "value")), None)
 
 
 def _reads_environment(name: str | None) -> bool:
